@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models import OuterRef
+
+
+class CoursesConfig(AppConfig):
+    name = "courses"
+    verbose_name = "Providers and courses"
+
+    def ready(self):
+        from lssc.accounts.roles import PROVIDER, register_role
+
+        from .models import ProviderMembership
+
+        register_role(PROVIDER, lambda: ProviderMembership.objects.filter(user=OuterRef("pk")))

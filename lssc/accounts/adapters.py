@@ -1,0 +1,28 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth import get_user_model
+
+from lssc.core.mail import queue_rendered_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth, with its emails logged and sent by our mail queue like every other email."""
+
+    def send_mail(self, template_prefix, email, context):
+        message = self.render_mail(template_prefix, email, context)
+        html = ""
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                html = content
+        if message.content_subtype == "html":
+            html, text = message.body, ""
+        else:
+            text = message.body
+        recipient = get_user_model().objects.filter(email__iexact=email).first()
+        queue_rendered_email(
+            to_email=email,
+            kind=template_prefix,
+            subject=message.subject,
+            body_text=text,
+            body_html=html,
+            recipient=recipient,
+        )

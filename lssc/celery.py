@@ -1,0 +1,30 @@
+"""The Celery application and the schedule of periodic jobs.
+
+The beat schedule lives here, in code, and is the one list of periodic jobs:
+`manage.py run_periodic_jobs` runs each entry once without a broker. Every job is idempotent,
+so running it twice, or overlapping with beat, sends nothing twice.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lssc.settings")
+
+app = Celery("lssc")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Every night, remove expired login sessions so the session table does not grow forever.
+    "clear-expired-sessions": {
+        "task": "lssc.core.tasks.clear_expired_sessions_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # Every ten minutes, send any email whose first attempt failed (SMTP down, worker crash).
+    "retry-unsent-email": {
+        "task": "lssc.core.tasks.retry_unsent_email_task",
+        "schedule": crontab(minute="*/10"),
+    },
+}

@@ -1,0 +1,18 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+# The admin login goes through allauth, so its rate limits and MFA apply there too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "LSSC administration"
+admin.site.site_title = "LSSC administration"
+
+urlpatterns = [
+    path("", include("lssc.program.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "lssc.core.views.permission_denied"
+handler404 = "lssc.core.views.page_not_found"
+handler500 = "lssc.core.views.server_error"

@@ -1,0 +1,1 @@
+# Portfolio models arrive with the portfolio issue.
