@@ -42,7 +42,8 @@ def test_get_shows_one_empty_job_row_and_the_rules(client):
 def test_enough_hours_shows_a_positive_verdict_with_the_counted_hours(client):
     # 728 days inside the window at 20 hours a week: 2,080 hours.
     response = post_jobs(
-        client, [{"library": "Main", "start": days_ago(727), "current": "on", "hours_per_week": "20"}]
+        client,
+        [{"library": "Main", "start": days_ago(727), "current": "on", "hours_per_week": "20"}],
     )
     assert response.context["verdict"].eligible is True
     assert response.context["verdict"].counted_hours == 2080
@@ -53,7 +54,9 @@ def test_enough_hours_shows_a_positive_verdict_with_the_counted_hours(client):
 
 def test_too_few_hours_says_what_is_missing(client):
     response = post_jobs(
-        client, [{"start": days_ago(69), "current": "on", "hours_per_week": "10"}], has_education="no"
+        client,
+        [{"start": days_ago(69), "current": "on", "hours_per_week": "10"}],
+        has_education="no",
     )
     verdict = response.context["verdict"]
     assert verdict.eligible is False
@@ -66,20 +69,66 @@ def test_too_few_hours_says_what_is_missing(client):
 @pytest.mark.parametrize(
     ("row", "field", "message"),
     [
-        ({"start": "", "current": "on", "hours_per_week": "20"}, "start", "Enter the date you started."),
-        ({"start": days_ago(-3), "current": "on", "hours_per_week": "20"}, "start", "The start date cannot be in the future."),
-        ({"start": days_ago(30), "end": days_ago(40), "hours_per_week": "20"}, "end", "The end date is before the start date."),
-        ({"start": days_ago(30), "end": days_ago(-40), "hours_per_week": "20"}, "end", "The end date cannot be in the future. If you still work there, leave it empty and tick “I still work here”."),
-        ({"start": days_ago(30), "hours_per_week": "20"}, "end", "Enter the date you left, or tick “I still work here”."),
-        ({"start": days_ago(30), "end": days_ago(3), "current": "on", "hours_per_week": "20"}, "end", "Leave the end date empty when you still work here."),
-        ({"start": days_ago(30), "current": "on", "hours_per_week": "81"}, "hours_per_week", "Enter 80 hours a week or fewer."),
-        ({"start": days_ago(30), "current": "on", "hours_per_week": "-5"}, "hours_per_week", "Enter at least half an hour a week."),
-        ({"start": days_ago(30), "current": "on", "hours_per_week": "lots"}, "hours_per_week", "Enter a number of hours, like 20 or 37.5."),
-        ({"start": "1899-01-01", "current": "on", "hours_per_week": "20"}, "start", "Check the year: this date is too long ago."),
-        ({"start": "2024-02-31", "current": "on", "hours_per_week": "20"}, "start", "Enter a real date."),
+        (
+            {"start": "", "current": "on", "hours_per_week": "20"},
+            "start",
+            "Enter the date you started.",
+        ),
+        (
+            {"start": days_ago(-3), "current": "on", "hours_per_week": "20"},
+            "start",
+            "The start date cannot be in the future.",
+        ),
+        (
+            {"start": days_ago(30), "end": days_ago(40), "hours_per_week": "20"},
+            "end",
+            "The end date is before the start date.",
+        ),
+        (
+            {"start": days_ago(30), "end": days_ago(-40), "hours_per_week": "20"},
+            "end",
+            "The end date cannot be in the future. If you still work there, leave it empty and tick “I still work here”.",
+        ),
+        (
+            {"start": days_ago(30), "hours_per_week": "20"},
+            "end",
+            "Enter the date you left, or tick “I still work here”.",
+        ),
+        (
+            {"start": days_ago(30), "end": days_ago(3), "current": "on", "hours_per_week": "20"},
+            "end",
+            "Leave the end date empty when you still work here.",
+        ),
+        (
+            {"start": days_ago(30), "current": "on", "hours_per_week": "81"},
+            "hours_per_week",
+            "Enter 80 hours a week or fewer.",
+        ),
+        (
+            {"start": days_ago(30), "current": "on", "hours_per_week": "-5"},
+            "hours_per_week",
+            "Enter at least half an hour a week.",
+        ),
+        (
+            {"start": days_ago(30), "current": "on", "hours_per_week": "lots"},
+            "hours_per_week",
+            "Enter a number of hours, like 20 or 37.5.",
+        ),
+        (
+            {"start": "1899-01-01", "current": "on", "hours_per_week": "20"},
+            "start",
+            "Check the year: this date is too long ago.",
+        ),
+        (
+            {"start": "2024-02-31", "current": "on", "hours_per_week": "20"},
+            "start",
+            "Enter a real date.",
+        ),
     ],
 )
-def test_bad_input_gets_a_message_at_the_field_and_keeps_what_was_typed(client, row, field, message):
+def test_bad_input_gets_a_message_at_the_field_and_keeps_what_was_typed(
+    client, row, field, message
+):
     row = {"library": "Riverside Branch", **row}
     response = post_jobs(client, [row])
     form = response.context["jobs"].forms[0]
@@ -92,7 +141,9 @@ def test_bad_input_gets_a_message_at_the_field_and_keeps_what_was_typed(client, 
 
 def test_missing_education_answer_is_an_error_at_the_field(client):
     response = post_jobs(
-        client, [{"start": days_ago(30), "current": "on", "hours_per_week": "20"}], has_education=None
+        client,
+        [{"start": days_ago(30), "current": "on", "hours_per_week": "20"}],
+        has_education=None,
     )
     assert response.context["education"].errors["has_education"] == ["Please answer yes or no."]
 
