@@ -18,9 +18,7 @@ def candidacy_counts_by_status() -> list[dict]:
     Returns one entry per status, in the order the statuses are declared, including those
     with no candidacies: `{"status": "active", "label": "Active", "count": 12}`.
     """
-    counts = dict(
-        Candidacy.objects.order_by().values_list("status").annotate(count=Count("pk"))
-    )
+    counts = dict(Candidacy.objects.order_by().values_list("status").annotate(count=Count("pk")))
     return [
         {"status": status, "label": label, "count": counts.get(status, 0)}
         for status, label in Candidacy.Status.choices

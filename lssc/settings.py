@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "django_celery_beat",
-    # ours, in dependency order: lssc.* <- candidates <- courses, portfolios <- reviews
+    # ours, in dependency order: lssc.* <- candidates <- courses, portfolios <- reviews <- staff
     "lssc.core",
     "lssc.accounts",
     "lssc.program",
@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "courses",
     "portfolios",
     "reviews",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,8 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_RATE_LIMITS_ENABLED = env.bool("ACCOUNT_RATE_LIMITS_ENABLED", default=True)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LSSC"
+# Roles that see other people's records must use two-factor authentication for their pages.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=["program_staff", "evaluator"])
 
 # --- Internationalisation -----------------------------------------------------------------
 

@@ -11,6 +11,10 @@ urlpatterns = [
     path("", include("lssc.program.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("dashboard/", include("candidates.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("provider/", include("courses.urls")),
+    path("staff/", include("staff.urls")),
 ]
 
 handler403 = "lssc.core.views.permission_denied"
