@@ -182,6 +182,7 @@ if FILE_STORAGE == "s3":
     )
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
+    AWS_S3_SIGNATURE_VERSION = "s3v4"  # buckets created since 2020 accept only v4 signatures
     AWS_QUERYSTRING_EXPIRE = env.int("AWS_QUERYSTRING_EXPIRE", 300, minimum=10)
     AWS_S3_FILE_OVERWRITE = False
     _default_storage = {"BACKEND": "storages.backends.s3.S3Storage"}

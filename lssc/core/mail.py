@@ -55,10 +55,20 @@ def queue_rendered_email(
         body_text=body_text,
         body_html=body_html,
     )
+    transaction.on_commit(lambda: _dispatch(log.pk))
+    return log
+
+
+def _dispatch(log_id: int) -> None:
+    """Hand one message to the task queue. The action that queued it has already committed,
+    so a failure here (broker down; SMTP down when tasks run in-process) must not reach the
+    user: the message stays unsent in the log and the periodic retry job sends it later."""
     from lssc.core.tasks import send_email_task
 
-    transaction.on_commit(lambda: send_email_task.delay(log.pk))
-    return log
+    try:
+        send_email_task.delay(log_id)
+    except Exception:  # noqa: BLE001 - logged; the retry job is the safety net
+        logger.warning("Email %s not sent yet; the retry job will send it.", log_id, exc_info=True)
 
 
 def send_logged_email(log_id: int) -> bool:

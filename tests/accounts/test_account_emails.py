@@ -16,7 +16,7 @@ def test_password_reset_for_an_unknown_address_names_the_address(
     [message] = mailoutbox
     assert message.to == ["nobody@example.org"]
     assert "nobody@example.org" in message.body
-    html = dict((mime, body) for body, mime in message.alternatives)["text/html"]
+    html = {mime: body for body, mime in message.alternatives}["text/html"]
     assert "nobody@example.org" in html
     log = EmailLog.objects.get()
     assert (log.kind, log.to_email, log.sent_at is not None) == (

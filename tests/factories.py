@@ -1,0 +1,119 @@
+"""factory_boy factories for the rows most tests need.
+
+Every user made here can log in: the email address is verified (as allauth requires) and the
+password is `PASSWORD`. Roles come from relations, so a factory for a role row (candidacy,
+evaluator profile, provider membership) makes its user too.
+"""
+
+from datetime import timedelta
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from candidates.models import Candidacy
+from courses.models import Provider, ProviderMembership
+from lssc.accounts.models import User
+from lssc.accounts.roles import PROGRAM_STAFF_GROUP
+from reviews.models import Evaluator
+
+PASSWORD = "pass-for-tests-2026"
+# Authenticator-app secret of users made with `mfa=True` (base32, as apps expect).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A person with a verified email address and the password `PASSWORD`.
+
+    `UserFactory(verified_email=False)` leaves the address unverified;
+    `UserFactory(program_staff=True)` puts the user in the program-staff group (with MFA on,
+    as the policy requires); `UserFactory(mfa=True)` turns on an authenticator app with
+    `TOTP_SECRET`.
+    """
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    # Plain fixed names (no Faker): a name like O'Brien would make HTML assertions flaky.
+    first_name = "Pat"
+    last_name = factory.Sequence(lambda n: f"Tester{n}")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def program_staff(obj, create, extracted, **kwargs):
+        if create and extracted:
+            group, _ = Group.objects.get_or_create(name=PROGRAM_STAFF_GROUP)
+            obj.groups.add(group)
+            if not is_mfa_enabled(obj):
+                TOTP.activate(obj, TOTP_SECRET)
+
+    @factory.post_generation
+    def mfa(obj, create, extracted, **kwargs):
+        if create and extracted and not is_mfa_enabled(obj):
+            TOTP.activate(obj, TOTP_SECRET)
+
+
+class CandidacyFactory(factory.django.DjangoModelFactory):
+    """An active candidacy admitted now, with the default four years to finish."""
+
+    class Meta:
+        model = Candidacy
+
+    user = factory.SubFactory(UserFactory)
+    number = factory.Sequence(lambda n: f"LSSC-T{n:05d}")
+    admitted_at = factory.LazyFunction(timezone.now)
+    deadline = factory.LazyAttribute(lambda o: (o.admitted_at + timedelta(days=4 * 365)).date())
+    status = Candidacy.Status.ACTIVE
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    """A verified provider."""
+
+    class Meta:
+        model = Provider
+
+    name = factory.Sequence(lambda n: f"Prairie Library Cooperative {n}")
+    type = Provider.Type.REGIONAL_COOPERATIVE
+    state = "Illinois"
+    contact_name = "Robin Provider"
+    contact_email = factory.Sequence(lambda n: f"courses{n}@provider.example.org")
+    verified_at = factory.LazyFunction(timezone.now)
+
+
+class ProviderMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProviderMembership
+
+    provider = factory.SubFactory(ProviderFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class EvaluatorFactory(factory.django.DjangoModelFactory):
+    """An evaluator approved by program staff.
+
+    `EvaluatorFactory(qualified_sets=[...])` sets the competency sets they may rate.
+    """
+
+    class Meta:
+        model = Evaluator
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, mfa=True)
+    employer = "Springfield Public Library"
+    state = "Illinois"
+    approved_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def qualified_sets(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.qualified_sets.set(extracted)
