@@ -67,7 +67,7 @@ def _dispatch(log_id: int) -> None:
 
     try:
         send_email_task.delay(log_id)
-    except Exception:  # noqa: BLE001 - logged; the retry job is the safety net
+    except Exception:  # logged; the retry job is the safety net
         logger.warning("Email %s not sent yet; the retry job will send it.", log_id, exc_info=True)
 
 
