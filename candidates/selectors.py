@@ -1,10 +1,23 @@
-"""Reads of candidacies."""
+"""Reads of applications, candidacies and progress; who may see which rows."""
 
 from __future__ import annotations
 
-from django.db.models import Count
+from datetime import timedelta
 
-from candidates.models import Candidacy
+from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
+
+from candidates.models import (
+    Application,
+    ApplicationStatusChange,
+    Candidacy,
+    CandidacyStatusChange,
+    DeadlineExtension,
+    Payment,
+    SetProgress,
+    SetProgressStatusChange,
+)
+from lssc.accounts.roles import roles_of
 
 
 def candidacy_for_user(user) -> Candidacy | None:
@@ -23,3 +36,147 @@ def candidacy_counts_by_status() -> list[dict]:
         {"status": status, "label": label, "count": counts.get(status, 0)}
         for status, label in Candidacy.Status.choices
     ]
+
+
+def open_application_for_user(user) -> Application | None:
+    """The user's application that is still in progress (draft, submitted, or waiting for
+    more information), with its jobs."""
+    return (
+        Application.objects.filter(user=user, status__in=Application.OPEN_STATUSES)
+        .prefetch_related("jobs")
+        .first()
+    )
+
+
+def latest_application_for_user(user) -> Application | None:
+    return Application.objects.filter(user=user).prefetch_related("jobs").first()
+
+
+def applications_visible_to(user) -> QuerySet[Application]:
+    """Program staff see every submitted application (drafts stay private to their author);
+    anyone else sees only their own."""
+    if roles_of(user).is_program_staff:
+        return Application.objects.exclude(status=Application.Status.DRAFT)
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return Application.objects.filter(user=user)
+
+
+def application_queue(user, *, status=None, state=None, older_than_days=None):
+    """The staff queue: submitted applications with what was paid, oldest first."""
+    queryset = (
+        applications_visible_to(user)
+        .annotate(paid=Sum("payments__amount"))
+        .select_related("user")
+        .order_by("submitted_at", "pk")
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if state:
+        queryset = queryset.filter(state__iexact=state)
+    if older_than_days:
+        queryset = queryset.filter(
+            submitted_at__lt=timezone.now() - timedelta(days=int(older_than_days))
+        )
+    return queryset
+
+
+def application_status_counts(user) -> dict[str, int]:
+    """Submitted applications by status, in one query."""
+    rows = applications_visible_to(user).order_by().values_list("status").annotate(n=Count("pk"))
+    return dict(rows)
+
+
+def application_payments(application: Application) -> list[Payment]:
+    return list(application.payments.select_related("recorded_by"))
+
+
+def application_timeline(application: Application) -> list[dict]:
+    """Every status move and payment of an application, oldest first."""
+    events = [
+        {
+            "at": change.at,
+            "actor": change.actor,
+            "title": Application.Status(change.new_status).label
+            if not change.old_status
+            else f"{Application.Status(change.old_status).label} → "
+            f"{Application.Status(change.new_status).label}",
+            "note": change.note,
+        }
+        for change in ApplicationStatusChange.objects.filter(
+            application=application
+        ).select_related("actor")
+    ]
+    events += [
+        {
+            "at": payment.recorded_at,
+            "actor": payment.recorded_by,
+            "title": f"Payment recorded: {payment.amount} ({payment.get_method_display()})",
+            "note": f"Received {payment.received_on:%-d %B %Y}"
+            + (f", reference {payment.reference}" if payment.reference else ""),
+        }
+        for payment in application.payments.select_related("recorded_by")
+    ]
+    return sorted(events, key=lambda event: event["at"])
+
+
+def candidacy_progress(candidacy: Candidacy) -> list[SetProgress]:
+    """The candidate's ten sets with their competency set, in the framework's order."""
+    return list(candidacy.sets.select_related("competency_set").order_by("competency_set__order"))
+
+
+def candidacy_timeline(candidacy: Candidacy) -> list[dict]:
+    """What happened to a candidacy and its sets, newest first: four queries in all."""
+    events = []
+    for change in CandidacyStatusChange.objects.filter(candidacy=candidacy).select_related("actor"):
+        events.append(
+            {
+                "at": change.at,
+                "actor": change.actor,
+                "title": f"Candidacy {Candidacy.Status(change.new_status).label.lower()}",
+                "note": change.note,
+            }
+        )
+    for extension in DeadlineExtension.objects.filter(candidacy=candidacy).select_related("actor"):
+        events.append(
+            {
+                "at": extension.at,
+                "actor": extension.actor,
+                "title": f"Deadline extended to {extension.new_deadline:%-d %B %Y}",
+                "note": extension.reason,
+            }
+        )
+    for change in SetProgressStatusChange.objects.filter(
+        progress__candidacy=candidacy
+    ).select_related("actor", "progress__competency_set"):
+        moved = change.old_status != change.new_status
+        events.append(
+            {
+                "at": change.at,
+                "actor": change.actor,
+                "title": f"{change.progress.competency_set.name}: "
+                + (SetProgress.Status(change.new_status).label if moved else "updated"),
+                "note": change.note,
+            }
+        )
+    if candidacy.application_id:
+        for change in ApplicationStatusChange.objects.filter(
+            application_id=candidacy.application_id
+        ).select_related("actor"):
+            events.append(
+                {
+                    "at": change.at,
+                    "actor": change.actor,
+                    "title": f"Application {Application.Status(change.new_status).label.lower()}",
+                    "note": change.note,
+                }
+            )
+    return sorted(events, key=lambda event: event["at"], reverse=True)
+
+
+def candidacies_visible_to(user) -> QuerySet[Candidacy]:
+    if roles_of(user).is_program_staff:
+        return Candidacy.objects.all()
+    if not user.is_authenticated:
+        return Candidacy.objects.none()
+    return Candidacy.objects.filter(user=user)

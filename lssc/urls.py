@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("lssc.program.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("apply/", include("candidates.apply_urls")),
     path("dashboard/", include("candidates.urls")),
     path("reviews/", include("reviews.urls")),
     path("provider/", include("courses.urls")),

@@ -116,3 +116,38 @@ def unsent_email_ids(older_than_seconds: int = 60) -> list[int]:
             sent_at__isnull=True, attempts__lt=MAX_ATTEMPTS, created_at__lt=cutoff
         ).values_list("pk", flat=True)[:500]
     )
+
+
+def notify(
+    user,
+    *,
+    subject: str,
+    lines: list[str],
+    action_url: str = "",
+    action_label: str = "",
+    reason: str = "",
+    kind: str = "notice",
+    to_email: str = "",
+) -> EmailLog:
+    """Queue a short notice to a person: a heading (the subject), a few paragraphs and one
+    link to the page where they act. `action_url` is a path on this site. `kind` names the
+    notice in the email log."""
+    link = f"{settings.SITE_URL}{action_url}" if action_url.startswith("/") else action_url
+    ctx = {
+        "site_url": settings.SITE_URL,
+        "contact_email": settings.PROGRAM_CONTACT_EMAIL,
+        "recipient": user,
+        "subject": subject,
+        "lines": lines,
+        "action_url": link,
+        "action_label": action_label,
+        "reason": reason or "You received this email about your account on the LSSC website.",
+    }
+    return queue_rendered_email(
+        to_email=to_email or user.email,
+        kind=kind,
+        subject=subject,
+        body_text=render_to_string("emails/notice.txt", ctx),
+        body_html=render_to_string("emails/notice.html", ctx),
+        recipient=user,
+    )
