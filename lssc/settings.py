@@ -221,9 +221,11 @@ PROGRAM_CONTACT_EMAIL = env.str("PROGRAM_CONTACT_EMAIL", "lssc@example.org")
 
 # --- Background tasks ---------------------------------------------------------------------
 
-CELERY_BROKER_URL = env.url("CELERY_BROKER_URL", schemes=("redis", "rediss", "amqp", "memory"))
-# With no broker, tasks run at once in the process that queued them (the quick start).
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+_broker = env.url("CELERY_BROKER_URL", schemes=("redis", "rediss", "amqp", "memory"))
+# With no broker, tasks run at once in the process that queued them (the quick start); the
+# in-memory transport keeps Celery from looking for a server on localhost.
+CELERY_TASK_ALWAYS_EAGER = not _broker
+CELERY_BROKER_URL = _broker or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -258,6 +260,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Tasks run in-process print a line each at INFO; only their warnings are worth reading.
+    "loggers": {"celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
     "root": {
         "handlers": ["console"],
         "level": env.choice("LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),

@@ -34,7 +34,28 @@ def test_seed_demo_is_idempotent(settings, django_user_model):
     counts = django_user_model.objects.count(), EmailAddress.objects.count()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (django_user_model.objects.count(), EmailAddress.objects.count()) == counts
-    assert counts == (5, 5)
+    # The five documented accounts and four applicants whose applications are in each state.
+    assert counts == (9, 9)
+
+
+def test_seed_demo_adds_applications_in_each_state_and_a_candidate_with_mixed_progress(settings):
+    from candidates.models import Application, Candidacy
+
+    settings.ALLOW_DEMO_DATA = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert sorted(Application.objects.values_list("status", flat=True)) == [
+        "admitted",
+        "declined",
+        "draft",
+        "info_requested",
+        "submitted",
+    ]
+    candidacy = Candidacy.objects.get(user__email="candidate@example.org")
+    statuses = sorted(candidacy.sets.values_list("status", flat=True))
+    assert statuses.count("achieved") == 2
+    assert "under_review" in statuses
+    assert candidacy.sets.filter(chosen=True).count() == 6
+    assert candidacy.acceptance_letter.name.endswith(".pdf")
 
 
 @pytest.mark.parametrize("email", sorted(DEMO_ROLES))

@@ -79,3 +79,52 @@ def test_missing_education_is_named_even_with_enough_hours():
     assert verdict.missing == [
         "A high school diploma or its equivalent (such as a GED) is required."
     ]
+
+
+# --- Edges of the window ------------------------------------------------------------------
+
+
+def test_exactly_the_required_hours_is_eligible():
+    # 1,820 days at 7 hours a week is exactly 1,820 hours.
+    start = date.fromordinal(TODAY.toordinal() - 1819)
+    verdict = check([Job(start=start, end=None, hours_per_week=Decimal(7))])
+    assert verdict.counted_hours == Decimal("1820.0")
+    assert verdict.eligible is True
+
+
+def test_a_job_ending_the_day_the_window_starts_counts_that_one_day():
+    job = Job(start=date(2015, 1, 1), end=date(2021, 11, 28), hours_per_week=Decimal(35))
+    row = hours_in_window(job, window_start(TODAY, 5), TODAY)
+    assert (row.days_inside, row.hours) == (1, Decimal("5.0"))
+
+
+def test_a_job_ending_the_day_before_the_window_counts_nothing():
+    job = Job(start=date(2015, 1, 1), end=date(2021, 11, 27), hours_per_week=Decimal(35))
+    assert hours_in_window(job, window_start(TODAY, 5), TODAY).days_inside == 0
+
+
+def test_a_job_starting_on_the_application_date_counts_one_day():
+    job = Job(start=TODAY, end=None, hours_per_week=Decimal(14))
+    assert hours_in_window(job, window_start(TODAY, 5), TODAY).hours == Decimal("2.0")
+
+
+def test_a_window_across_a_leap_day_counts_29_february():
+    # 1 February to 31 March 2024 is 60 days because 2024 has a 29 February.
+    job = Job(start=date(2024, 2, 1), end=date(2024, 3, 31), hours_per_week=Decimal(7))
+    assert hours_in_window(job, window_start(TODAY, 5), TODAY).days_inside == 60
+
+
+def test_part_time_and_volunteer_jobs_add_up_with_a_full_time_job():
+    jobs = [
+        Job(start=date(2023, 1, 2), end=date(2023, 1, 8), hours_per_week=Decimal(40)),  # paid
+        Job(
+            start=date(2023, 1, 2), end=date(2023, 1, 8), hours_per_week=Decimal("4.5")
+        ),  # volunteer
+        Job(start=date(2023, 1, 9), end=date(2023, 1, 15), hours_per_week=Decimal(12)),  # part-time
+    ]
+    assert check(jobs).counted_hours == Decimal("56.5")
+
+
+def test_fractional_hours_are_rounded_to_one_decimal_per_job():
+    job = Job(start=date(2025, 1, 1), end=date(2025, 1, 1), hours_per_week=Decimal(10))
+    assert hours_in_window(job, window_start(TODAY, 5), TODAY).hours == Decimal("1.4")

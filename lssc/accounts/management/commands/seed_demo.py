@@ -5,6 +5,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 
 class Command(BaseCommand):
@@ -19,7 +20,11 @@ class Command(BaseCommand):
                 "Demo data has a published password, so it is only created when DEBUG is on "
                 "or ALLOW_DEMO_DATA=true is set."
             )
-        with transaction.atomic():
+        # Demo actions queue emails like real ones; they are logged but not sent or printed.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             for config in apps.get_app_configs():
                 module_name = f"{config.name}.demo"
                 if find_spec(module_name) is None:
