@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
@@ -17,7 +19,7 @@ from candidates.models import (
     SetProgress,
     SetProgressStatusChange,
 )
-from lssc.accounts.roles import roles_of
+from lssc.accounts.roles import PROGRAM_STAFF_GROUP, roles_of
 
 
 def candidacy_for_user(user) -> Candidacy | None:
@@ -125,8 +127,91 @@ def candidacy_progress(candidacy: Candidacy) -> list[SetProgress]:
     return list(candidacy.sets.select_related("competency_set").order_by("competency_set__order"))
 
 
-def candidacy_timeline(candidacy: Candidacy) -> list[dict]:
-    """What happened to a candidacy and its sets, newest first: four queries in all."""
+@dataclass(frozen=True)
+class ProgressSummary:
+    """How far the candidate is towards the certificate, as the rules count it: required
+    sets achieved, and chosen electives achieved (each capped at what the rules need)."""
+
+    required_achieved: int
+    required_needed: int
+    electives_achieved: int
+    electives_needed: int
+    electives_chosen: int
+
+    @property
+    def achieved(self) -> int:
+        return self.required_achieved + self.electives_achieved
+
+    @property
+    def needed(self) -> int:
+        return self.required_needed + self.electives_needed
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.achieved / self.needed) if self.needed else 100
+
+
+def progress_summary(progress: list[SetProgress], rules) -> ProgressSummary:
+    """Count achieved sets from already loaded progress rows (no queries)."""
+    achieved = SetProgress.Status.ACHIEVED
+    required = [p for p in progress if p.competency_set.is_required]
+    chosen_electives = [p for p in progress if not p.competency_set.is_required and p.chosen]
+    return ProgressSummary(
+        required_achieved=min(sum(p.status == achieved for p in required), rules.required_sets),
+        required_needed=rules.required_sets,
+        electives_achieved=min(
+            sum(p.status == achieved for p in chosen_electives), rules.electives_needed
+        ),
+        electives_needed=rules.electives_needed,
+        electives_chosen=len(chosen_electives),
+    )
+
+
+def _name_actors(events: list[dict], viewer) -> list[dict]:
+    """Add `actor_name` as the viewer should read it: "You", a program staff member's name,
+    or "LSSC" for anyone else. Evaluators' names never reach candidates, so reviews stay
+    blind; program staff viewing the record see every name. One query at most."""
+    staff_view = viewer is not None and roles_of(viewer).is_program_staff
+    actor_ids = {event["actor"].pk for event in events if event["actor"] is not None}
+    staff_ids = set()
+    if actor_ids and not staff_view:
+        staff_ids = set(
+            get_user_model()
+            .objects.filter(pk__in=actor_ids, groups__name=PROGRAM_STAFF_GROUP)
+            .values_list("pk", flat=True)
+        )
+    for event in events:
+        actor = event["actor"]
+        if actor is None:
+            event["actor_name"] = "LSSC (automatic)"
+        elif viewer is not None and actor.pk == viewer.pk:
+            event["actor_name"] = "You"
+        elif staff_view or actor.pk in staff_ids:
+            event["actor_name"] = actor.display_name
+        else:
+            event["actor_name"] = "LSSC"
+    return events
+
+
+def set_progress_history(progress: SetProgress, *, viewer) -> list[dict]:
+    """One set's history, newest first, with actor names as `viewer` may read them."""
+    events = [
+        {
+            "at": change.at,
+            "actor": change.actor,
+            "title": SetProgress.Status(change.new_status).label
+            if change.old_status != change.new_status
+            else change.note,
+            "note": change.note if change.old_status != change.new_status else "",
+        }
+        for change in progress.status_changes.select_related("actor").order_by("-at", "-pk")
+    ]
+    return _name_actors(events, viewer)
+
+
+def candidacy_timeline(candidacy: Candidacy, *, viewer=None) -> list[dict]:
+    """What happened to a candidacy and its sets, newest first, with actor names as `viewer`
+    may read them: five queries in all."""
     events = []
     for change in CandidacyStatusChange.objects.filter(candidacy=candidacy).select_related("actor"):
         events.append(
@@ -155,8 +240,8 @@ def candidacy_timeline(candidacy: Candidacy) -> list[dict]:
                 "at": change.at,
                 "actor": change.actor,
                 "title": f"{change.progress.competency_set.name}: "
-                + (SetProgress.Status(change.new_status).label if moved else "updated"),
-                "note": change.note,
+                + (SetProgress.Status(change.new_status).label if moved else change.note),
+                "note": change.note if moved else "",
             }
         )
     if candidacy.application_id:
@@ -171,7 +256,7 @@ def candidacy_timeline(candidacy: Candidacy) -> list[dict]:
                     "note": change.note,
                 }
             )
-    return sorted(events, key=lambda event: event["at"], reverse=True)
+    return _name_actors(sorted(events, key=lambda event: event["at"], reverse=True), viewer)
 
 
 def candidacies_visible_to(user) -> QuerySet[Candidacy]:

@@ -219,9 +219,11 @@ def application_request_info(application: Application, *, by, message: str) -> A
     """Send the application back to the applicant with a message; they edit and resubmit."""
     if not message.strip():
         raise DomainError("Say what information you need.")
-    locked, _ = _application_transition(
+    locked, moved = _application_transition(
         application, Application.Status.INFO_REQUESTED, by=by, note=message
     )
+    if not moved:
+        return locked
     notify(
         locked.user,
         kind="application_info_requested",
@@ -240,9 +242,11 @@ def application_decline(application: Application, *, by, reason: str) -> Applica
     """Decline the application with a reason the applicant is told."""
     if not reason.strip():
         raise DomainError("Give the reason for declining; the applicant will read it.")
-    locked, _ = _application_transition(
+    locked, moved = _application_transition(
         application, Application.Status.DECLINED, by=by, note=reason
     )
+    if not moved:
+        return locked
     notify(
         locked.user,
         kind="application_declined",

@@ -1,20 +1,65 @@
-from django.shortcuts import render
+from __future__ import annotations
 
-from candidates.selectors import candidacy_counts_by_status
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from candidates import services
+from candidates.eligibility import application_verdict
+from candidates.models import Application, Candidacy
+from candidates.selectors import (
+    application_payments,
+    application_queue,
+    application_status_counts,
+    application_timeline,
+    applications_visible_to,
+    candidacies_visible_to,
+    candidacy_counts_by_status,
+    candidacy_progress,
+    candidacy_timeline,
+)
+from candidates.services import PAYABLE_STATUSES, amount_paid
 from courses.selectors import provider_counts
 from lssc.accounts.permissions import program_staff_required
 from lssc.accounts.selectors import user_counts
+from lssc.core.dates import add_years
+from lssc.core.errors import DomainError
+from lssc.program.selectors import competency_sets_in_force
 from reviews.selectors import evaluator_counts
+from staff.forms import (
+    AdmitForm,
+    ApplicationQueueFilterForm,
+    DeclineForm,
+    ExtendDeadlineForm,
+    PaymentForm,
+    RequestInfoForm,
+)
 
 # The staff workspace sits above every domain app (it shows all their queues) and reads them
-# only through their selectors.
+# only through their selectors; every change goes through their services (called as
+# `services.…`, since several views share a service's name).
+
+QUEUE_PAGE_SIZE = 25
+DECIDABLE_STATUSES = (Application.Status.SUBMITTED, Application.Status.INFO_REQUESTED)
+EXTENDABLE_STATUSES = (Candidacy.Status.ACTIVE, Candidacy.Status.LAPSED)
+# How long a confirm form's token is remembered: far longer than any double click or resend.
+SUBMISSION_TOKEN_SECONDS = 24 * 60 * 60
 
 
 @program_staff_required
 def staff_home(request):
-    """The program office's overview: how many candidacies, providers, evaluators and users
-    there are, one aggregate query for each."""
+    """The program office's overview: how many candidacies, providers, evaluators, users and
+    applications there are, one aggregate query for each."""
     candidacies = candidacy_counts_by_status()
+    application_counts = application_status_counts(request.user)
     return render(
         request,
         "staff/home.html",
@@ -24,5 +69,437 @@ def staff_home(request):
             "providers": provider_counts(),
             "evaluators": evaluator_counts(),
             "users": user_counts(),
+            "applications_waiting": application_counts.get(Application.Status.SUBMITTED, 0),
+            "applications_info_requested": application_counts.get(
+                Application.Status.INFO_REQUESTED, 0
+            ),
         },
     )
+
+
+# --- Applications -------------------------------------------------------------------------
+
+
+def _states_present(user) -> list[str]:
+    """The states of the applications staff can see, once each whatever their capitals (the
+    queue filters on the state without regard to case)."""
+    seen = {}
+    for state in (
+        applications_visible_to(user)
+        .exclude(state="")
+        .order_by("state")
+        .values_list("state", flat=True)
+        .distinct()
+    ):
+        seen.setdefault(state.strip().casefold(), state.strip())
+    return sorted(seen.values(), key=str.casefold)
+
+
+@require_safe
+@program_staff_required
+def application_list(request):
+    """The queue of submitted applications, oldest first, with counts per status and filters
+    by status, state and age. A fixed number of queries whatever the number of rows."""
+    form = ApplicationQueueFilterForm(request.GET or None, states=_states_present(request.user))
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # an invalid filter is reported at its field and ignored
+        filters = {name: value for name, value in form.cleaned_data.items() if value}
+    page = Paginator(application_queue(request.user, **filters), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    counts = application_status_counts(request.user)
+    tabs = [{"value": "", "label": "All", "count": sum(counts.values())}] + [
+        {"value": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in Application.Status.choices
+        if value != Application.Status.DRAFT
+    ]
+    return render(
+        request,
+        "staff/application_list.html",
+        {
+            "form": form,
+            "filtered": bool(filters),
+            "current_status": filters.get("status", ""),
+            "tabs": tabs,
+            "page": page,
+            "rows": list(page),
+        },
+    )
+
+
+def _application_for(request, pk: int) -> Application:
+    """An application the signed-in staff member may see (never a draft), or 404."""
+    return get_object_or_404(
+        applications_visible_to(request.user).select_related("user", "rules"), pk=pk
+    )
+
+
+def _balance(application: Application, paid: Decimal) -> Decimal:
+    return (application.fee_due or Decimal(0)) - paid
+
+
+def _available_actions(application: Application, balance: Decimal) -> dict[str, bool]:
+    """Which confirm pages make sense in the application's status (the services decide)."""
+    decidable = application.status in DECIDABLE_STATUSES
+    return {
+        "payment": application.status in PAYABLE_STATUSES and balance > 0,
+        "request_info": application.status == Application.Status.SUBMITTED,
+        "decline": decidable,
+        "admit": decidable,
+    }
+
+
+def _admission_problems(application: Application, verdict, balance: Decimal) -> list[str]:
+    """What stops admission without an override, in the words the admit service uses."""
+    problems = list(verdict.missing) if not verdict.eligible else []
+    if balance > 0:
+        problems.append(f"{application.rules.currency} {balance} of the fee is still unpaid.")
+    return problems
+
+
+@require_safe
+@program_staff_required
+def application_detail(request, pk):
+    """Everything about one application: its sections, the eligibility breakdown, the fee
+    and payments, the history and the actions its status allows."""
+    application = _application_for(request, pk)
+    jobs = list(application.jobs.all())
+    verdict = application_verdict(application, jobs=jobs)
+    payments = application_payments(application)
+    paid = sum((payment.amount for payment in payments), Decimal(0))
+    balance = _balance(application, paid)
+    candidacy = None
+    if application.status == Application.Status.ADMITTED:
+        candidacy = candidacies_visible_to(request.user).filter(application=application).first()
+    return render(
+        request,
+        "staff/application_detail.html",
+        {
+            "application": application,
+            "verdict": verdict,
+            "job_rows": list(zip(jobs, verdict.jobs, strict=True)),
+            "payments": payments,
+            "paid": paid,
+            "balance": balance,
+            "timeline": application_timeline(application)[::-1],
+            "actions": _available_actions(application, balance),
+            "candidacy": candidacy,
+        },
+    )
+
+
+def _submission_key(request, token: str) -> str:
+    return f"staff:submission:{request.user.pk}:{token}"
+
+
+def _claim_submission(request, token: str) -> bool:
+    """True the first time a confirm form with this token is sent; False for a repeat (a
+    double click, a resend), which must do nothing. An atomic cache add is the claim, so two
+    requests arriving together cannot both win."""
+    return cache.add(_submission_key(request, token), True, SUBMISSION_TOKEN_SECONDS)
+
+
+def _release_submission(request, token: str) -> None:
+    """The action failed: let the same form be sent again once it is corrected."""
+    cache.delete(_submission_key(request, token))
+
+
+def _already_sent(request) -> bool:
+    """Whether the posted form's token was spent already. Checked before the form is
+    validated: after the first press the data no longer fits (the fee is paid, the deadline
+    moved), and the second press should say it was done, not that the input is wrong."""
+    token = request.POST.get("submission", "")
+    return len(token) == 32 and cache.get(_submission_key(request, token)) is not None
+
+
+def _say_already_sent(request, done_url: str):
+    messages.info(
+        request,
+        "That form was already sent, so nothing was done a second time. The history shows "
+        "what happened.",
+    )
+    return redirect(done_url)
+
+
+def _confirm(
+    request,
+    *,
+    form,
+    template: str,
+    context: dict,
+    perform: Callable[[dict], str],
+    done_url: str,
+):
+    """The confirm-page pattern: GET shows the form; a valid POST claims the form's token and
+    calls `perform` (which calls a service and returns the success message), then redirects
+    to `done_url`. A DomainError is shown at the form with everything typed kept."""
+    if request.method == "POST":
+        if _already_sent(request):
+            return _say_already_sent(request, done_url)
+        if form.is_valid():
+            token = form.cleaned_data["submission"]
+            if not _claim_submission(request, token):  # the twin request won the race
+                return _say_already_sent(request, done_url)
+            try:
+                message = perform(form.cleaned_data)
+            except DomainError as error:
+                _release_submission(request, token)
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, message)
+                return redirect(done_url)
+    return render(request, template, {**context, "form": form})
+
+
+def _applicant_name(application: Application) -> str:
+    return application.legal_name or application.user.display_name
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@program_staff_required
+def application_payment(request, pk):
+    """Record money received for the fee. Partial payments add up; more than the balance is
+    refused."""
+    application = _application_for(request, pk)
+    balance = _balance(application, amount_paid(application))
+    form = PaymentForm(request.POST or None, balance=balance)
+    currency = application.rules.currency if application.rules else ""
+
+    def perform(data):
+        payment = services.payment_record(
+            application,
+            amount=data["amount"],
+            method=data["method"],
+            received_on=data["received_on"],
+            reference=data["reference"],
+            by=request.user,
+        )
+        remaining = balance - payment.amount
+        return (
+            f"Payment of {currency} {payment.amount} recorded. "
+            + (
+                f"{currency} {remaining} is still due. "
+                if remaining
+                else "The fee is paid in full. "
+            )
+            + f"{_applicant_name(application)} was emailed a receipt."
+        )
+
+    unavailable = ""
+    if application.status not in PAYABLE_STATUSES:
+        unavailable = (
+            f"Payments cannot be recorded on an application that is "
+            f"{application.get_status_display().lower()}."
+        )
+    elif balance <= 0:
+        unavailable = "The fee is already paid in full, so there is nothing left to record."
+    return _confirm(
+        request,
+        form=form,
+        template="staff/application_payment.html",
+        context={
+            "application": application,
+            "balance": balance,
+            "currency": currency,
+            "unavailable": unavailable,
+        },
+        perform=perform,
+        done_url=reverse("staff:application_detail", args=[application.pk]),
+    )
+
+
+def _not_now(application: Application, what: str) -> str:
+    return (
+        f"An application that is {application.get_status_display().lower()} cannot {what}, "
+        "so there is nothing to do here."
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@program_staff_required
+def application_request_info(request, pk):
+    """Send the application back to the applicant with a message; they edit and resubmit."""
+    application = _application_for(request, pk)
+    form = RequestInfoForm(request.POST or None)
+
+    def perform(data):
+        services.application_request_info(application, by=request.user, message=data["message"])
+        return (
+            f"The application was sent back to {_applicant_name(application)} for more "
+            "information; they were emailed your message."
+        )
+
+    return _confirm(
+        request,
+        form=form,
+        template="staff/application_request_info.html",
+        context={
+            "application": application,
+            "unavailable": ""
+            if application.status == Application.Status.SUBMITTED
+            else _not_now(application, "be sent back for more information"),
+        },
+        perform=perform,
+        done_url=reverse("staff:application_detail", args=[application.pk]),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@program_staff_required
+def application_decline(request, pk):
+    """Decline the application with a reason the applicant is told."""
+    application = _application_for(request, pk)
+    form = DeclineForm(request.POST or None)
+
+    def perform(data):
+        services.application_decline(application, by=request.user, reason=data["reason"])
+        return (
+            f"The application was declined; {_applicant_name(application)} was emailed the reason."
+        )
+
+    return _confirm(
+        request,
+        form=form,
+        template="staff/application_decline.html",
+        context={
+            "application": application,
+            "unavailable": ""
+            if application.status in DECIDABLE_STATUSES
+            else _not_now(application, "be declined"),
+        },
+        perform=perform,
+        done_url=reverse("staff:application_detail", args=[application.pk]),
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@program_staff_required
+def application_admit(request, pk):
+    """Admit the applicant as a candidate: only when eligible and paid in full, unless staff
+    give a written reason to override."""
+    application = _application_for(request, pk)
+    verdict = application_verdict(application)
+    balance = _balance(application, amount_paid(application))
+    problems = _admission_problems(application, verdict, balance)
+    form = AdmitForm(request.POST or None, needs_override=bool(problems))
+
+    def perform(data):
+        candidacy = services.application_admit(
+            application, by=request.user, override_reason=data.get("override_reason", "")
+        )
+        return (
+            f"{_applicant_name(application)} was admitted as candidate {candidacy.number}, "
+            f"with a deadline of {candidacy.deadline:%-d %B %Y}. They were emailed."
+        )
+
+    rules = application.rules
+    return _confirm(
+        request,
+        form=form,
+        template="staff/application_admit.html",
+        context={
+            "application": application,
+            "verdict": verdict,
+            "balance": balance,
+            "problems": problems,
+            "deadline": add_years(timezone.localdate(), rules.candidacy_years) if rules else None,
+            "set_count": competency_sets_in_force().count(),
+            "unavailable": ""
+            if application.status in DECIDABLE_STATUSES
+            else _not_now(application, "be admitted"),
+        },
+        perform=perform,
+        done_url=reverse("staff:application_detail", args=[application.pk]),
+    )
+
+
+# --- Candidacies --------------------------------------------------------------------------
+
+
+def _candidacy_for(request, pk: int) -> Candidacy:
+    return get_object_or_404(
+        candidacies_visible_to(request.user).select_related("user", "application"), pk=pk
+    )
+
+
+def _candidate_name(candidacy: Candidacy) -> str:
+    return (
+        (candidacy.application.legal_name if candidacy.application else "")
+        or candidacy.user.get_full_name()
+        or candidacy.user.display_name
+    )
+
+
+@require_safe
+@program_staff_required
+def candidacy_detail(request, pk):
+    """One candidate's record: number, status, deadline, progress on each set and history."""
+    candidacy = _candidacy_for(request, pk)
+    return render(
+        request,
+        "staff/candidacy_detail.html",
+        {
+            "candidacy": candidacy,
+            "name": _candidate_name(candidacy),
+            "progress": candidacy_progress(candidacy),
+            "timeline": candidacy_timeline(candidacy),
+            "can_extend": candidacy.status in EXTENDABLE_STATUSES,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@program_staff_required
+def candidacy_extend(request, pk):
+    """Move a candidacy's deadline later, with a reason; reinstates a lapsed candidacy."""
+    candidacy = _candidacy_for(request, pk)
+    form = ExtendDeadlineForm(request.POST or None, current_deadline=candidacy.deadline)
+
+    def perform(data):
+        extension = services.candidacy_extend_deadline(
+            candidacy, new_deadline=data["new_deadline"], reason=data["reason"], by=request.user
+        )
+        return (
+            f"The deadline was extended to {extension.new_deadline:%-d %B %Y}; the candidate "
+            "was emailed."
+        )
+
+    return _confirm(
+        request,
+        form=form,
+        template="staff/candidacy_extend.html",
+        context={
+            "candidacy": candidacy,
+            "name": _candidate_name(candidacy),
+            "unavailable": ""
+            if candidacy.status in EXTENDABLE_STATUSES
+            else f"The deadline of a {candidacy.get_status_display().lower()} candidacy cannot "
+            "change.",
+        },
+        perform=perform,
+        done_url=reverse("staff:candidacy_detail", args=[candidacy.pk]),
+    )
+
+
+@require_safe
+@program_staff_required
+def candidacy_letter_pdf(request, pk):
+    """The acceptance letter kept in the candidate's record, as a download (never shown
+    inline, never guessed as another type). 404 when there is none."""
+    candidacy = _candidacy_for(request, pk)
+    if not candidacy.acceptance_letter:
+        raise Http404("This candidacy has no acceptance letter.")
+    try:
+        letter = candidacy.acceptance_letter.open("rb")
+    except FileNotFoundError:
+        raise Http404("The acceptance letter file is missing.") from None
+    response = FileResponse(
+        letter,
+        as_attachment=True,
+        filename=f"acceptance-letter-{candidacy.number}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -158,7 +158,7 @@ def test_payments_add_up_and_overpayment_is_refused(submitted, staff):
         received_on=timezone.localdate(),
         by=staff,
     )
-    with pytest.raises(DomainError, match="more than the 50.00 still due"):
+    with pytest.raises(DomainError, match=r"more than the 50\.00 still due"):
         services.payment_record(
             submitted,
             amount=Decimal("60"),
@@ -209,7 +209,7 @@ def test_decline_needs_a_reason_and_ends_the_application(submitted, staff):
 
 
 def test_admit_is_refused_until_paid_in_full(submitted, staff):
-    with pytest.raises(DomainError, match="350.00 of the fee is still unpaid"):
+    with pytest.raises(DomainError, match=r"350\.00 of the fee is still unpaid"):
         services.application_admit(submitted, by=staff)
     assert Candidacy.objects.count() == 0
 
@@ -269,3 +269,13 @@ def test_extension_moves_the_deadline_later_only_with_a_reason(submitted, staff)
     candidacy.refresh_from_db()
     assert candidacy.deadline == old + timedelta(days=180)
     assert (extension.old_deadline, extension.actor, extension.reason) == (old, staff, "Illness.")
+
+
+def test_declining_twice_sends_one_email(
+    submitted, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_decline(submitted, by=staff, reason="Not eligible.")
+        services.application_decline(submitted, by=staff, reason="Not eligible.")
+    assert [m.subject for m in mailoutbox] == ["Your LSSC application was not accepted"]
+    assert submitted.status_changes.filter(new_status="declined").count() == 1
