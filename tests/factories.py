@@ -117,3 +117,49 @@ class EvaluatorFactory(factory.django.DjangoModelFactory):
     def qualified_sets(obj, create, extracted, **kwargs):
         if create and extracted:
             obj.qualified_sets.set(extracted)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A draft application with every section answered except the signature: add jobs with
+    WorkExperienceFactory. `ApplicationFactory(signed=True)` also signs it."""
+
+    class Meta:
+        model = "candidates.Application"
+
+    class Params:
+        signed = factory.Trait(
+            attestation_name=factory.SelfAttribute("legal_name"),
+            attested_at=factory.LazyFunction(timezone.now),
+        )
+
+    user = factory.SubFactory(UserFactory)
+    legal_name = factory.LazyAttribute(lambda o: f"{o.user.first_name} {o.user.last_name}")
+    email = factory.SelfAttribute("user.email")
+    phone = "312 555 0100"
+    address_line1 = "12 Library Lane"
+    city = "Springfield"
+    state = "Illinois"
+    postal_code = "62701"
+    country = "United States"
+    library_name = "Springfield Public Library"
+    library_type = "public"
+    job_title = "Library assistant"
+    has_education = True
+    education_year = 2005
+
+
+class WorkExperienceFactory(factory.django.DjangoModelFactory):
+    """A current paid job of 20 hours a week started three years ago: about 3,100 hours
+    inside the window, enough on its own."""
+
+    class Meta:
+        model = "candidates.WorkExperience"
+
+    application = factory.SubFactory(ApplicationFactory)
+    library = "Springfield Public Library"
+    library_type = "public"
+    role = "Circulation assistant"
+    paid = True
+    start = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3 * 365))
+    end = None
+    hours_per_week = 20
