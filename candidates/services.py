@@ -134,6 +134,10 @@ def application_missing(application: Application, verdict=None) -> list[tuple[st
                 missing.append((section, f"Add {label}."))
     if application.has_education is None:
         missing.append((Application.Section.EDUCATION, "Answer the education question."))
+    elif application.has_education and not application.education_year:
+        missing.append(
+            (Application.Section.EDUCATION, "Give the year you finished your education.")
+        )
     verdict = verdict or application_verdict(application)
     if application.has_education is False:
         missing.append((Application.Section.EDUCATION, verdict.missing[0]))

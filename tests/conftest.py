@@ -163,6 +163,20 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    """Private files (letters, proofs, uploads) go to a throwaway folder, never var/private.
+    Returns the folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+    return tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache: start every test with an empty one. Only an
     in-process cache is cleared; a shared Redis cache is never flushed by tests."""

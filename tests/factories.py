@@ -6,6 +6,7 @@ evaluator profile, provider membership) makes its user too.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
@@ -163,3 +164,80 @@ class WorkExperienceFactory(factory.django.DjangoModelFactory):
     start = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3 * 365))
     end = None
     hours_per_week = 20
+
+
+def complete_application(
+    user=None,
+    *,
+    legal_name: str = "Robin Reader",
+    state: str = "Illinois",
+    member_number: str = "",
+    hours_per_week: Decimal = Decimal(40),
+    years: int = 3,
+):
+    """A signed, eligible draft made through the services, as an applicant would make it:
+    one current job of `hours_per_week` that started `years` ago."""
+    from candidates import services
+    from candidates.models import Application
+
+    user = user or UserFactory()
+    application = services.application_start(user)
+    sections = [
+        (
+            Application.Section.PERSONAL,
+            {
+                "legal_name": legal_name,
+                "phone": "555-0100",
+                "address_line1": "1 Library Lane",
+                "city": "Springfield",
+                "state": state,
+                "postal_code": "62701",
+                "country": "United States",
+            },
+        ),
+        (
+            Application.Section.POSITION,
+            {"library_name": "Springfield PL", "library_type": "public", "job_title": "Clerk"},
+        ),
+        (Application.Section.EDUCATION, {"has_education": True, "education_year": 2001}),
+        (Application.Section.MEMBERSHIP, {"ala_member_number": member_number}),
+    ]
+    for section, fields in sections:
+        services.application_update(application, section=section, fields=fields, by=user)
+    services.application_replace_jobs(
+        application,
+        jobs=[
+            {
+                "library": "Springfield PL",
+                "library_type": "public",
+                "role": "Circulation clerk",
+                "paid": True,
+                "start": timezone.localdate() - timedelta(days=years * 365),
+                "end": None,
+                "hours_per_week": hours_per_week,
+            }
+        ],
+        by=user,
+    )
+    return services.application_update(
+        application,
+        section=Application.Section.REVIEW,
+        fields={"attestation_name": legal_name, "attested_at": timezone.now()},
+        by=user,
+    )
+
+
+def submitted_application(user=None, *, submitted_days_ago: int = 0, **details):
+    """`complete_application(user, **details)`, submitted `submitted_days_ago` days ago."""
+    from candidates import services
+    from candidates.models import Application
+
+    application = complete_application(user, **details)
+    application = services.application_submit(application, by=application.user)
+    if submitted_days_ago:
+        # Arrange the age directly: nothing else reads submitted_at in these tests.
+        Application.objects.filter(pk=application.pk).update(
+            submitted_at=timezone.now() - timedelta(days=submitted_days_ago)
+        )
+        application.refresh_from_db()
+    return application

@@ -31,16 +31,3 @@ def add_progress(db):
 def sets(candidate, add_progress) -> dict[str, SetProgress]:
     """The `candidate` persona's progress rows, by set code."""
     return add_progress(candidate.candidacy)
-
-
-@pytest.fixture
-def private_storage(settings, tmp_path):
-    """Private files (letters, proofs) go to a temporary folder instead of var/private."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path, "base_url": None},
-        },
-    }
-    return tmp_path

@@ -18,64 +18,9 @@ from candidates.models import (
 from lssc.core.errors import DomainError, TransitionNotAllowed
 from lssc.core.models import EmailLog
 from lssc.program.selectors import rules_in_force
-from tests.factories import UserFactory
+from tests.factories import UserFactory, complete_application
 
 pytestmark = pytest.mark.django_db
-
-
-def complete_application(user, *, member_number="", hours_per_week=Decimal(20), years=3):
-    application = services.application_start(user)
-    services.application_update(
-        application,
-        section=Application.Section.PERSONAL,
-        fields={
-            "legal_name": "Robin Reader",
-            "phone": "555-0100",
-            "address_line1": "1 Library Lane",
-            "city": "Springfield",
-            "state": "Illinois",
-            "country": "United States",
-        },
-        by=user,
-    )
-    services.application_update(
-        application,
-        section=Application.Section.POSITION,
-        fields={"library_name": "Springfield PL", "library_type": "public", "job_title": "Clerk"},
-        by=user,
-    )
-    services.application_update(
-        application,
-        section=Application.Section.EDUCATION,
-        fields={"has_education": True, "education_year": 2001},
-        by=user,
-    )
-    services.application_replace_jobs(
-        application,
-        jobs=[
-            {
-                "library": "Springfield PL",
-                "library_type": "public",
-                "role": "Clerk",
-                "paid": True,
-                "start": timezone.localdate() - timedelta(days=365 * years),
-                "end": None,
-                "hours_per_week": hours_per_week,
-            }
-        ],
-        by=user,
-    )
-    services.application_update(
-        application,
-        section=Application.Section.REVIEW,
-        fields={
-            "ala_member_number": member_number,
-            "attestation_name": "Robin Reader",
-            "attested_at": timezone.now(),
-        },
-        by=user,
-    )
-    return Application.objects.get(pk=application.pk)
 
 
 @pytest.fixture
@@ -110,7 +55,7 @@ def test_submit_fixes_the_rules_the_standard_fee_and_the_counted_hours(
     assert application.status == Application.Status.SUBMITTED
     assert application.rules == rules_in_force()
     assert application.fee_due == Decimal("350.00")
-    assert application.counted_hours == Decimal("3131.4")  # 1,096 days (both ends) at 20 h a week
+    assert application.counted_hours == Decimal("6262.9")  # 1,096 days (both ends) at 40 h a week
     assert [m.subject for m in mailoutbox] == ["We received your LSSC application"]
 
 
@@ -279,3 +224,16 @@ def test_declining_twice_sends_one_email(
         services.application_decline(submitted, by=staff, reason="Not eligible.")
     assert [m.subject for m in mailoutbox] == ["Your LSSC application was not accepted"]
     assert submitted.status_changes.filter(new_status="declined").count() == 1
+
+
+def test_the_education_year_is_needed_when_the_answer_is_yes(applicant):
+    application = complete_application(applicant)
+    services.application_update(
+        application, section="education", fields={"education_year": None}, by=applicant
+    )
+    application.refresh_from_db()
+    assert services.application_missing(application) == [
+        ("education", "Give the year you finished your education.")
+    ]
+    with pytest.raises(DomainError, match=r"Give the year you finished your education\."):
+        services.application_submit(application, by=applicant)

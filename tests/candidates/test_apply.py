@@ -95,18 +95,6 @@ VALID_SECTIONS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def private_files(settings, tmp_path):
-    """Uploaded proofs go to a throwaway folder."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path), "base_url": None},
-        },
-    }
-
-
 @pytest.fixture
 def applicant(outsider):
     """A signed-in person with no role yet: the one who applies."""

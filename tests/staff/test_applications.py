@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from candidates import services
 from candidates.models import Application, ApplicationStatusChange, Candidacy, Payment
-from tests.factories import UserFactory
-from tests.staff.conftest import submitted_application
+from tests.factories import UserFactory, submitted_application
 
 QUEUE = "/staff/applications/"
 

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from candidates import services
 from candidates.models import Candidacy, CandidacyStatusChange, DeadlineExtension
-from tests.factories import CandidacyFactory
-from tests.staff.conftest import submitted_application
+from tests.factories import CandidacyFactory, submitted_application
 
 
 def detail_url(candidacy):
