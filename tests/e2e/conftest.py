@@ -120,3 +120,28 @@ def fresh_totp_code(secret: str, *, period: int = 30, margin: float = 3.0) -> st
     if left < margin:
         time.sleep(left + 0.1)
     return totp_code(secret, period=period)
+
+
+# --- Signing in without the form and private files ----------------------------------------------
+
+
+def sign_in(context, live_server, user) -> None:
+    """Give the browser `context` a session for `user`, as Django's `force_login` makes it, so a
+    test can open a role's pages without going through the login form (and its code)."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "domain": urlsplit(live_server.url).hostname,
+                "path": "/",
+            }
+        ]
+    )
