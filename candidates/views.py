@@ -8,7 +8,7 @@ changes their own candidacy; the URLs carry no candidacy id to probe.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,6 +30,7 @@ from candidates.services import (
 )
 from lssc.accounts.permissions import candidate_required
 from lssc.core.errors import DomainError
+from lssc.core.files import private_file_response
 from lssc.program.selectors import rules_in_force
 
 
@@ -165,21 +166,11 @@ def letter(request):
 def letter_pdf(request):
     """The PDF letter kept in the candidate's record, served only to its owner."""
     candidacy = _own_candidacy(request)
-    if not candidacy.acceptance_letter:
-        raise Http404("No acceptance letter is stored for this candidacy.")
-    try:
-        handle = candidacy.acceptance_letter.open("rb")
-    except FileNotFoundError:
-        raise Http404("The acceptance letter file is missing.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file_response(
+        candidacy.acceptance_letter,
         filename=f"acceptance-{candidacy.number}.pdf",
         content_type="application/pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @candidate_required

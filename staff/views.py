@@ -6,7 +6,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +31,7 @@ from lssc.accounts.permissions import program_staff_required
 from lssc.accounts.selectors import user_counts
 from lssc.core.dates import add_years
 from lssc.core.errors import DomainError
+from lssc.core.files import private_file_response
 from lssc.program.selectors import competency_sets_in_force
 from reviews.selectors import evaluator_counts
 from staff.forms import (
@@ -488,18 +488,8 @@ def candidacy_letter_pdf(request, pk):
     """The acceptance letter kept in the candidate's record, as a download (never shown
     inline, never guessed as another type). 404 when there is none."""
     candidacy = _candidacy_for(request, pk)
-    if not candidacy.acceptance_letter:
-        raise Http404("This candidacy has no acceptance letter.")
-    try:
-        letter = candidacy.acceptance_letter.open("rb")
-    except FileNotFoundError:
-        raise Http404("The acceptance letter file is missing.") from None
-    response = FileResponse(
-        letter,
-        as_attachment=True,
+    return private_file_response(
+        candidacy.acceptance_letter,
         filename=f"acceptance-letter-{candidacy.number}.pdf",
         content_type="application/pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -139,3 +139,51 @@ def test_a_second_upload_with_the_same_name_does_not_overwrite_the_first(s3_endp
     keys = [item["Key"] for item in bucket.list_objects_v2(Bucket=BUCKET)["Contents"]]
     assert sorted(keys) == sorted([first, second])
     assert bucket.get_object(Bucket=BUCKET, Key=first)["Body"].read() == b"first"
+
+
+def test_a_private_file_on_s3_is_handed_out_as_a_short_lived_signed_download(
+    s3_endpoint, bucket, settings
+):
+    """The access-checked views redirect to a signed URL that makes the browser download the
+    file under its proper name; the bytes never pass through the web process."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from candidates.models import Candidacy
+    from lssc.core.files import private_file_response
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": BUCKET,
+                "endpoint_url": s3_endpoint,
+                "region_name": "us-east-1",
+                "access_key": "testing",
+                "secret_key": "testing",
+                "addressing_style": "path",
+                "signature_version": "s3v4",
+                "default_acl": None,
+                "querystring_expire": 300,
+                "file_overwrite": False,
+            },
+        },
+    }
+    settings.AWS_QUERYSTRING_EXPIRE = 300
+    name = default_storage.save("letters/x.pdf", ContentFile(b"%PDF-1.7"))
+    candidacy = Candidacy(acceptance_letter=name)
+
+    response = private_file_response(
+        candidacy.acceptance_letter,
+        filename="acceptance-LSSC-1.pdf",
+        content_type="application/pdf",
+    )
+
+    assert response.status_code == 302
+    query = parse_qs(urlsplit(response.url).query)
+    assert query["X-Amz-Expires"] == ["300"]
+    assert query["response-content-disposition"] == ['attachment; filename="acceptance-LSSC-1.pdf"']
+    assert response["X-Content-Type-Options"] == "nosniff"
+    status, body = fetch(response.url)
+    assert (status, body) == (200, b"%PDF-1.7")
