@@ -300,6 +300,8 @@ def application_payment(request, pk):
         template="staff/application_payment.html",
         context={
             "application": application,
+            "page_title": "Record a payment",
+            "crumb": "Record a payment",
             "balance": balance,
             "currency": currency,
             "unavailable": unavailable,
@@ -336,6 +338,8 @@ def application_request_info(request, pk):
         template="staff/application_request_info.html",
         context={
             "application": application,
+            "page_title": "Request more information",
+            "crumb": "Request more information",
             "unavailable": ""
             if application.status == Application.Status.SUBMITTED
             else _not_now(application, "be sent back for more information"),
@@ -364,6 +368,8 @@ def application_decline(request, pk):
         template="staff/application_decline.html",
         context={
             "application": application,
+            "page_title": "Decline the application",
+            "crumb": "Decline",
             "unavailable": ""
             if application.status in DECIDABLE_STATUSES
             else _not_now(application, "be declined"),
@@ -400,6 +406,8 @@ def application_admit(request, pk):
         template="staff/application_admit.html",
         context={
             "application": application,
+            "page_title": "Admit the applicant",
+            "crumb": "Admit",
             "verdict": verdict,
             "balance": balance,
             "problems": problems,
