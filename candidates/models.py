@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from lssc.core.models import StatusChange
 from lssc.program.models import CompetencySet, ProgramRules
 
 
@@ -35,25 +36,6 @@ class LibraryType(models.TextChoices):
     SCHOOL = "school", "School"
     SPECIAL = "special", "Special"
     OTHER = "other", "Other"
-
-
-class StatusChange(models.Model):
-    """One move of a status: from, to, who, when and why."""
-
-    old_status = models.CharField(max_length=30, blank=True)
-    new_status = models.CharField(max_length=30)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.old_status or 'new'} → {self.new_status}"
 
 
 # --- Applications -------------------------------------------------------------------------

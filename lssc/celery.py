@@ -22,6 +22,11 @@ app.conf.beat_schedule = {
         "task": "lssc.core.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Every night, take courses whose approval period has ended out of the catalogue.
+    "expire-course-approvals": {
+        "task": "courses.tasks.expire_course_approvals_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Every ten minutes, send any email whose first attempt failed (SMTP down, worker crash).
     "retry-unsent-email": {
         "task": "lssc.core.tasks.retry_unsent_email_task",

@@ -41,3 +41,22 @@ class EmailLog(models.Model):
 
     def __str__(self):
         return f"{self.kind} to {self.to_email}"
+
+
+class StatusChange(models.Model):
+    """One move of a status: from, to, who, when and why."""
+
+    old_status = models.CharField(max_length=30, blank=True)
+    new_status = models.CharField(max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.old_status or 'new'} → {self.new_status}"

@@ -1,0 +1,14 @@
+from celery import shared_task
+
+from courses.services import course_expire, courses_due_to_expire
+
+
+@shared_task
+def expire_course_approvals_task() -> int:
+    """Take courses whose approval has ended out of the catalogue; returns how many.
+    Idempotent: an expired course is never expired twice."""
+    count = 0
+    for course in courses_due_to_expire():
+        course_expire(course)
+        count += 1
+    return count
