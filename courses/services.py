@@ -24,6 +24,7 @@ from courses.models import (
     CourseCompletion,
     CourseReview,
     CourseStatusChange,
+    Instructor,
     Provider,
     ProviderInvitation,
     ProviderMembership,
@@ -175,6 +176,53 @@ def course_update(course: Course, *, fields: dict, by) -> Course:
     return locked
 
 
+def _lock_editable(course: Course) -> Course:
+    locked = _lock(course)
+    if not locked.is_editable:
+        raise DomainError("This course can no longer be changed.")
+    return locked
+
+
+COVERAGE_FIELDS = ("content", "readings", "assignments", "assessment")
+
+
+@transaction.atomic
+def course_coverage_update(course: Course, *, entries: dict[int, dict], by) -> Course:
+    """Save the competency map: `entries` maps a coverage row's id to its four texts. Rows of
+    other courses are ignored."""
+    locked = _lock_editable(course)
+    rows = {row.pk: row for row in locked.coverage.filter(pk__in=list(entries))}
+    for pk, values in entries.items():
+        row = rows.get(pk)
+        if row is None:
+            continue
+        for name in COVERAGE_FIELDS:
+            setattr(row, name, values.get(name, getattr(row, name)))
+    CompetencyCoverage.objects.bulk_update(list(rows.values()), COVERAGE_FIELDS)
+    locked.save(update_fields=["updated_at"])
+    return locked
+
+
+@transaction.atomic
+def instructor_add(course: Course, *, name: str, qualifications: str = "", resume=None, by):
+    """Add an instructor (with an optional résumé file) to an editable course."""
+    locked = _lock_editable(course)
+    return Instructor.objects.create(
+        course=locked, name=name, qualifications=qualifications, resume=resume or ""
+    )
+
+
+@transaction.atomic
+def instructor_remove(course: Course, *, instructor_id, by) -> str:
+    """Remove one of the course's instructors; returns their name. Raises
+    Instructor.DoesNotExist for someone else's instructor."""
+    locked = _lock_editable(course)
+    instructor = locked.instructors.get(pk=instructor_id)
+    name = instructor.name
+    instructor.delete()
+    return name
+
+
 def course_missing(course: Course) -> list[str]:
     """What stops submission, in plain words."""
     missing = []
@@ -222,6 +270,15 @@ def course_submit(course: Course, *, by) -> Course:
     locked.submitted_at = timezone.now()
     locked.save(update_fields=["submitted_at"])
     locked, _ = _course_transition(locked, Course.Status.SUBMITTED, by=by)
+    _tell_members(
+        locked,
+        subject=f"Received for review: {locked.title}",
+        lines=[
+            "Thank you: your course is with program staff for review against the approval "
+            "rubric. We will email you their decision.",
+        ],
+        kind="course_submitted",
+    )
     return locked
 
 
@@ -312,6 +369,15 @@ def course_request_renewal(course: Course, *, by) -> Course:
             actor=by,
             note="Renewal requested.",
         )
+        _tell_members(
+            locked,
+            subject=f"Renewal requested: {locked.title}",
+            lines=[
+                f"Program staff will review the renewal; the course stays approved until "
+                f"{locked.approval_expires_on:%-d %B %Y} meanwhile.",
+            ],
+            kind="course_renewal_requested",
+        )
     return locked
 
 
@@ -377,7 +443,12 @@ def completion_claim(candidacy: Candidacy, *, course: Course, completed_on: date
             f"This course counts when completed between {start:%-d %B %Y} and "
             f"{end:%-d %B %Y}; {completed_on:%-d %B %Y} is outside that window."
         )
-    progress = candidacy.sets.get(competency_set__code=course.competency_set.code)
+    progress = candidacy.sets.filter(competency_set__code=course.competency_set.code).first()
+    if progress is None:
+        raise DomainError(
+            f"{course.competency_set.name} is not part of your candidacy's framework; "
+            "contact the program office."
+        )
     if progress.status == SetProgress.Status.ACHIEVED:
         raise DomainError(f"{course.competency_set.name} is already achieved.")
     try:

@@ -14,7 +14,10 @@ urlpatterns = [
     path("apply/", include("candidates.apply_urls")),
     path("dashboard/", include("candidates.urls")),
     path("reviews/", include("reviews.urls")),
+    path("provider/roster/", include("courses.roster_urls")),
     path("provider/", include("courses.urls")),
+    path("courses/", include("courses.catalogue_urls")),
+    path("completions/", include("courses.completion_urls")),
     path("staff/", include("staff.urls")),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import views
+from staff import course_views, views
 
 app_name = "staff"
 
@@ -23,4 +23,20 @@ urlpatterns = [
         views.candidacy_letter_pdf,
         name="candidacy_letter_pdf",
     ),
+    path("providers/", course_views.provider_list, name="providers"),
+    path("providers/<int:pk>/verify/", course_views.provider_verify, name="provider_verify"),
+    path("courses/", course_views.course_list, name="courses"),
+    path("courses/<int:pk>/", course_views.course_detail, name="course_detail"),
+    path("courses/<int:pk>/review/", course_views.course_review, name="course_review"),
+    path("courses/<int:pk>/syllabus/", course_views.course_syllabus, name="course_syllabus"),
+    path(
+        "courses/<int:pk>/instructors/<int:instructor_pk>/resume/",
+        course_views.course_resume,
+        name="course_resume",
+    ),
+    path("completions/", course_views.completion_list, name="completions"),
+    path("completions/<int:pk>/", course_views.completion_detail, name="completion_detail"),
+    path("completions/<int:pk>/proof/", course_views.completion_proof, name="completion_proof"),
+    path("completions/<int:pk>/verify/", course_views.completion_verify, name="completion_verify"),
+    path("completions/<int:pk>/reject/", course_views.completion_reject, name="completion_reject"),
 ]

@@ -27,6 +27,7 @@ from candidates.selectors import (
 )
 from candidates.services import PAYABLE_STATUSES, amount_paid
 from courses.selectors import provider_counts
+from courses.staff_selectors import completion_counts, course_queue_counts
 from lssc.accounts.permissions import program_staff_required
 from lssc.accounts.selectors import user_counts
 from lssc.core.dates import add_years
@@ -56,8 +57,9 @@ SUBMISSION_TOKEN_SECONDS = 24 * 60 * 60
 
 @program_staff_required
 def staff_home(request):
-    """The program office's overview: how many candidacies, providers, evaluators, users and
-    applications there are, one aggregate query for each."""
+    """The program office's overview: how many candidacies, providers, evaluators, users,
+    applications, courses to review and completion claims there are, one aggregate query for
+    each."""
     candidacies = candidacy_counts_by_status()
     application_counts = application_status_counts(request.user)
     return render(
@@ -73,6 +75,8 @@ def staff_home(request):
             "applications_info_requested": application_counts.get(
                 Application.Status.INFO_REQUESTED, 0
             ),
+            "courses": course_queue_counts(request.user),
+            "completions": completion_counts(request.user),
         },
     )
 

@@ -241,3 +241,95 @@ def submitted_application(user=None, *, submitted_days_ago: int = 0, **details):
         )
         application.refresh_from_db()
     return application
+
+
+# --- Courses made through the services (roster and course-service tests) ------------------
+
+SMALL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def complete_course(provider, *, by, set_code: str = "foundations", title: str = "Foundations"):
+    """A draft course with everything submission needs (details, syllabus, one instructor,
+    every competency mapped), made as a provider member would make it."""
+    from django.core.files.base import ContentFile
+
+    from courses import services
+    from courses.models import CompetencyCoverage, Instructor
+    from lssc.program.selectors import competency_set_with_competencies
+
+    course = services.course_create(
+        provider, competency_set=competency_set_with_competencies(set_code), title=title, by=by
+    )
+    course = services.course_update(
+        course,
+        fields={
+            "description": "An introduction for library support staff.",
+            "objectives": "Explain the library's role in its community.",
+            "delivery": "online",
+            "timing": "asynchronous",
+            "self_paced": True,
+            "duration": "8 weeks",
+            "assessment_methods": "Weekly assignments and a final project.",
+            "syllabus": ContentFile(SMALL_PDF, name="syllabus.pdf"),
+        },
+        by=by,
+    )
+    # Arranged directly: instructors and the map are edited by forms with no service yet.
+    Instructor.objects.create(course=course, name="Jordan Teacher", qualifications="MLIS")
+    CompetencyCoverage.objects.filter(course=course).update(content="Covered in week 1.")
+    return course
+
+
+def approved_course(provider=None, *, by=None, reviewer=None, **details):
+    """`complete_course(...)` submitted and approved today by program staff."""
+    from courses import services
+    from courses.models import CourseReview
+
+    provider = provider or ProviderFactory()
+    by = by or ProviderMembershipFactory(provider=provider).user
+    reviewer = reviewer or UserFactory(program_staff=True)
+    course = services.course_submit(complete_course(provider, by=by, **details), by=by)
+    services.course_review(
+        course, decision=CourseReview.Decision.APPROVE, scores={}, reasons="", by=reviewer
+    )
+    course.refresh_from_db()
+    return course
+
+
+def candidacy_with_progress(**kwargs):
+    """`CandidacyFactory(**kwargs)` with the progress rows admission makes."""
+    from candidates.models import SetProgress
+    from lssc.program.selectors import competency_sets_in_force
+
+    candidacy = CandidacyFactory(**kwargs)
+    SetProgress.objects.bulk_create(
+        SetProgress(candidacy=candidacy, competency_set=s, chosen=s.is_required)
+        for s in competency_sets_in_force()
+    )
+    return candidacy
+
+
+def course_draft(provider=None, *, set_code: str = "cataloging-classification", by=None, **fields):
+    """A draft course (through `course_create`, so its map rows exist) for the set with
+    `set_code`; `fields` are saved on it as they are."""
+    from courses import services
+    from courses.models import Course
+    from lssc.program.models import CompetencySet
+
+    provider = provider or ProviderFactory()
+    competency_set = CompetencySet.objects.filter(code=set_code).latest("pk")
+    course = services.course_create(
+        provider,
+        competency_set=competency_set,
+        title=fields.pop("title", "Cataloguing basics"),
+        by=by,
+    )
+    if fields:
+        Course.objects.filter(pk=course.pk).update(**fields)
+        course.refresh_from_db()
+    return course

@@ -24,3 +24,120 @@ def application(applicant):
 def staff_client(client, staff):
     client.force_login(staff)
     return client
+
+
+# --- Courses and completions, made through the courses services ---------------------------
+# Built here rather than with tests/factories.py's course builders, which were still being
+# written when these tests were; the staff tests need only these few shapes.
+
+SYLLABUS = b"%PDF-1.4 syllabus"
+
+
+def build_course(*, title: str = "Foundations", member=None, set_code: str = "foundations"):
+    """A complete draft course of a verified provider, made as its member would make it:
+    every detail submission needs, a syllabus, one instructor and the whole competency map."""
+    from django.core.files.base import ContentFile
+
+    from courses import services
+    from courses.models import Course, Instructor
+    from lssc.program.selectors import competency_set_with_competencies
+    from tests.factories import ProviderMembershipFactory
+
+    member = member or ProviderMembershipFactory().user
+    provider = member.provider_memberships.get().provider
+    course = services.course_create(
+        provider, competency_set=competency_set_with_competencies(set_code), title=title, by=member
+    )
+    course = services.course_update(
+        course,
+        fields={
+            "description": "An introduction for library support staff.",
+            "objectives": "Explain the purpose of libraries.",
+            "delivery": Course.Delivery.ONLINE,
+            "timing": Course.Timing.ASYNCHRONOUS,
+            "self_paced": True,
+            "duration": "8 weeks",
+            "instructional_methods": "Readings and discussion forums.",
+            "assessment_methods": "Weekly assignments and a final project.",
+            "syllabus": ContentFile(SYLLABUS, name="syllabus.pdf"),
+        },
+        by=member,
+    )
+    # Instructors and the map have forms but no service of their own yet.
+    Instructor.objects.create(course=course, name="Jordan Teacher", qualifications="MLIS, 2010")
+    course.coverage.update(content="Covered in week 1.")
+    return course
+
+
+def build_submitted_course(*, days_ago: int = 0, **kwargs):
+    """`build_course(...)` submitted, `days_ago` days ago."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses import services
+    from courses.models import Course
+
+    course = build_course(**kwargs)
+    member = course.provider.memberships.first().user
+    course = services.course_submit(course, by=member)
+    if days_ago:
+        Course.objects.filter(pk=course.pk).update(
+            submitted_at=timezone.now() - timedelta(days=days_ago)
+        )
+    course.refresh_from_db()
+    return course
+
+
+def build_approved_course(*, reviewer=None, **kwargs):
+    """`build_submitted_course(...)` approved today by program staff."""
+    from courses import services
+    from courses.models import CourseReview
+    from tests.factories import UserFactory
+
+    course = build_submitted_course(**kwargs)
+    services.course_review(
+        course,
+        decision=CourseReview.Decision.APPROVE,
+        scores={},
+        reasons="",
+        by=reviewer or UserFactory(program_staff=True),
+    )
+    course.refresh_from_db()
+    return course
+
+
+def build_claim(course, *, candidacy=None, completed_on=None, days_ago: int = 0):
+    """A candidate's completion claim on `course` (approved), with a proof file, made through
+    `completion_claim`. The candidacy gets the progress rows admission makes."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from candidates.models import SetProgress
+    from courses import services
+    from courses.models import CourseCompletion
+    from lssc.program.selectors import competency_sets_in_force
+    from tests.factories import CandidacyFactory
+
+    if candidacy is None:
+        candidacy = CandidacyFactory()
+    if not candidacy.sets.exists():
+        SetProgress.objects.bulk_create(
+            SetProgress(candidacy=candidacy, competency_set=s, chosen=s.is_required)
+            for s in competency_sets_in_force()
+        )
+    completion = services.completion_claim(
+        candidacy,
+        course=course,
+        completed_on=completed_on or timezone.localdate(),
+        proof=ContentFile(b"%PDF-1.4 certificate", name="certificate.pdf"),
+        by=candidacy.user,
+    )
+    if days_ago:
+        CourseCompletion.objects.filter(pk=completion.pk).update(
+            submitted_at=timezone.now() - timedelta(days=days_ago)
+        )
+        completion.refresh_from_db()
+    return completion
