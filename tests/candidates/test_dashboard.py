@@ -301,7 +301,8 @@ def test_each_set_shows_its_route_status_and_next_step_in_plain_words(
     assert f"Done on {today} through Library Basics (Prairie Cooperative)." in foundations
     technology = row_html(html, "technology")
     assert '<span class="badge badge-status text-bg-secondary">Not started</span>' in technology
-    assert "Find an approved course and claim your completion when you finish." in technology
+    assert '<a href="/courses/?set=technology">Find an approved course</a>' in technology
+    assert '<a href="/completions/new/">claim your completion</a> when you finish.' in technology
     assert 'href="/competencies/technology/"' in technology
     teamwork = row_html(html, "communication-teamwork")
     assert "<td>Portfolio</td>" in teamwork
