@@ -19,17 +19,12 @@ from django.utils import timezone
 
 from candidates.models import Application, LibraryType
 from candidates.services import REQUIRED_FIELDS
+from lssc.core.uploads import check_upload
 from lssc.program.forms import BaseJobFormSet, JobForm
 
-MAX_PROOF_BYTES = 10 * 1024 * 1024
+PROOF_KINDS = ("pdf", "jpeg", "png")
 EARLIEST_EDUCATION_YEAR = 1930
 
-# What a file starts with, whatever its name says: (magic bytes, extension, description).
-PROOF_SIGNATURES = [
-    (b"%PDF-", "pdf", "PDF"),
-    (b"\xff\xd8\xff", "jpg", "JPEG image"),
-    (b"\x89PNG\r\n\x1a\n", "png", "PNG image"),
-]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
@@ -204,22 +199,7 @@ class EducationForm(SectionForm):
         upload = self.cleaned_data.get("education_proof")
         if not upload or not hasattr(upload, "content_type"):
             return upload  # nothing new was uploaded
-        if upload.size > MAX_PROOF_BYTES:
-            raise forms.ValidationError(
-                f"This file is {upload.size / 1024 / 1024:.1f} MB; upload one of 10 MB or less."
-            )
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        for magic, extension, _ in PROOF_SIGNATURES:
-            if head.startswith(magic):
-                # Stored under the type it really is, not the one its name claims.
-                upload.name = f"proof.{extension}"
-                return upload
-        raise forms.ValidationError(
-            "This file is not a PDF, JPEG or PNG, whatever its name says. Save or scan your "
-            "proof in one of those formats and upload it again."
-        )
+        return check_upload(upload, allowed=PROOF_KINDS, what="proof", stem="proof")
 
     def clean(self):
         data = super().clean()

@@ -7,24 +7,13 @@ Whether the date falls in the course's window is the service's rule
 from __future__ import annotations
 
 from itertools import groupby
-from types import SimpleNamespace
 
 from django import forms
 from django.utils import timezone
 
-from candidates.forms import EducationForm
+from candidates.forms import PROOF_KINDS
 from courses.catalogue_selectors import claimable_courses
-
-
-def checked_proof(upload):
-    """The upload if it really is a PDF, JPEG or PNG of 10 MB or less (judged by its first
-    bytes, not its name), renamed to its true type; raises ValidationError otherwise.
-
-    The check is the application form's own (`EducationForm.clean_education_proof`), reused
-    as it is: it reads only `cleaned_data`, so it runs on a stand-in for the form.
-    """
-    stand_in = SimpleNamespace(cleaned_data={"education_proof": upload})
-    return EducationForm.clean_education_proof(stand_in)
+from lssc.core.uploads import check_upload
 
 
 def _course_label(course) -> str:
@@ -84,4 +73,7 @@ class CompletionClaimForm(forms.Form):
         return day
 
     def clean_proof(self):
-        return checked_proof(self.cleaned_data.get("proof"))
+        upload = self.cleaned_data.get("proof")
+        if not upload:
+            return upload
+        return check_upload(upload, allowed=PROOF_KINDS, what="proof", stem="proof")

@@ -8,72 +8,11 @@ a syllabus may be PDF, Word or OpenDocument text, a résumé PDF or Word, each 1
 
 from __future__ import annotations
 
-import zipfile
-
 from django import forms
 
-from candidates.forms import MAX_PROOF_BYTES, PROOF_SIGNATURES
 from courses.models import CompetencyCoverage, Course, Instructor, Provider
+from lssc.core.uploads import check_upload
 from lssc.program.selectors import competency_sets_in_force
-
-MAX_UPLOAD_BYTES = MAX_PROOF_BYTES  # the same 10 MB limit as the application's proofs
-
-PDF_MAGIC = next(magic for magic, extension, _ in PROOF_SIGNATURES if extension == "pdf")
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Word (.doc)
-ZIP_MAGIC = b"PK\x03\x04"  # .docx and .odt are zip archives
-ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-
-# kind -> (extension, description)
-KINDS = {
-    "pdf": ("pdf", "PDF"),
-    "doc": ("doc", "Word"),
-    "docx": ("docx", "Word"),
-    "odt": ("odt", "OpenDocument text"),
-}
-
-
-def sniff_document(upload) -> str | None:
-    """What kind of document `upload` really is ("pdf", "doc", "docx", "odt"), or None."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(PDF_MAGIC):
-        return "pdf"
-    if head.startswith(OLE_MAGIC):
-        return "doc"
-    if head.startswith(ZIP_MAGIC):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-                if "word/document.xml" in names:
-                    return "docx"
-                if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
-                    return "odt"
-        except zipfile.BadZipFile:
-            return None
-        finally:
-            upload.seek(0)
-    return None
-
-
-def check_document(upload, *, allowed: tuple[str, ...], what: str, stem: str):
-    """Refuse a file over 10 MB or not of an `allowed` kind; rename the rest to their real
-    type. Returns the upload, or raises ValidationError with a message for the person."""
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(
-            f"This file is {upload.size / 1024 / 1024:.1f} MB; upload one of 10 MB or less."
-        )
-    kind = sniff_document(upload)
-    if kind not in allowed:
-        names = sorted({KINDS[k][1] for k in allowed})
-        listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
-        raise forms.ValidationError(
-            f"This file is not a {listed} document, whatever its name says. Save the {what} "
-            f"as {listed} and upload it again."
-        )
-    upload.name = f"{stem}.{KINDS[kind][0]}"
-    return upload
-
 
 # --- Organisations ------------------------------------------------------------------------
 
@@ -192,7 +131,7 @@ class CourseDetailsForm(forms.ModelForm):
         upload = self.cleaned_data.get("syllabus")
         if not upload or not hasattr(upload, "content_type"):
             return upload  # nothing new was uploaded
-        return check_document(
+        return check_upload(
             upload, allowed=("pdf", "doc", "docx", "odt"), what="syllabus", stem="syllabus"
         )
 
@@ -255,4 +194,4 @@ class InstructorForm(forms.ModelForm):
         upload = self.cleaned_data.get("resume")
         if not upload or not hasattr(upload, "content_type"):
             return upload
-        return check_document(upload, allowed=("pdf", "doc", "docx"), what="résumé", stem="resume")
+        return check_upload(upload, allowed=("pdf", "doc", "docx"), what="résumé", stem="resume")

@@ -637,8 +637,8 @@ def test_text_file_named_pdf_is_refused_with_a_message(client, draft):
 
     assert response.status_code == 200
     assert response.context["form"].errors["education_proof"] == [
-        "This file is not a PDF, JPEG or PNG, whatever its name says. Save or scan your proof "
-        "in one of those formats and upload it again."
+        "This file is not a PDF, JPEG or PNG file, whatever its name says. Save the proof as "
+        "PDF, JPEG or PNG and upload it again."
     ]
     assert 'value="1999"' in html_of(response)
     draft.refresh_from_db()

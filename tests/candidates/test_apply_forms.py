@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from candidates.forms import (
-    MAX_PROOF_BYTES,
     ApplicationJobFormSet,
     AttestationForm,
     EducationForm,
@@ -19,6 +18,7 @@ from candidates.forms import (
     PositionForm,
 )
 from candidates.models import Application
+from lssc.core.uploads import MAX_UPLOAD_BYTES as MAX_PROOF_BYTES
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
@@ -218,8 +218,8 @@ def test_proof_that_is_not_pdf_jpeg_or_png_is_refused_whatever_its_name(name, co
 
     assert form.errors == {
         "education_proof": [
-            "This file is not a PDF, JPEG or PNG, whatever its name says. Save or scan your "
-            "proof in one of those formats and upload it again."
+            "This file is not a PDF, JPEG or PNG file, whatever its name says. Save the proof "
+            "as PDF, JPEG or PNG and upload it again."
         ]
     }
 

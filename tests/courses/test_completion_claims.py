@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from candidates.forms import MAX_PROOF_BYTES
 from candidates.models import SetProgress
 from courses.models import CompletionStatusChange, Course, CourseCompletion
 from courses.services import completion_window
+from lssc.core.uploads import MAX_UPLOAD_BYTES as MAX_PROOF_BYTES
 from lssc.program.selectors import competency_sets_in_force
 from tests.courses.test_catalogue import make_course
 from tests.factories import SMALL_PDF, ProviderFactory

@@ -115,7 +115,7 @@ def test_syllabus_is_checked_by_content(member, draft):
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert "is not a OpenDocument text, PDF or Word document" in html
+    assert "is not a PDF, Word or OpenDocument text file" in html
     assert "Kept" in html
     draft.refresh_from_db()
     assert not draft.syllabus
@@ -194,7 +194,7 @@ def test_resume_must_be_pdf_or_word(member, draft):
     )
 
     assert response.status_code == 400
-    assert "is not a PDF or Word document" in response.content.decode()
+    assert "is not a PDF or Word file" in response.content.decode()
     assert not draft.instructors.exists()
 
 
