@@ -259,7 +259,6 @@ def complete_course(provider, *, by, set_code: str = "foundations", title: str =
     from django.core.files.base import ContentFile
 
     from courses import services
-    from courses.models import CompetencyCoverage, Instructor
     from lssc.program.selectors import competency_set_with_competencies
 
     course = services.course_create(
@@ -274,15 +273,21 @@ def complete_course(provider, *, by, set_code: str = "foundations", title: str =
             "timing": "asynchronous",
             "self_paced": True,
             "duration": "8 weeks",
+            "instructional_methods": "Readings and discussion forums.",
             "assessment_methods": "Weekly assignments and a final project.",
             "syllabus": ContentFile(SMALL_PDF, name="syllabus.pdf"),
         },
         by=by,
     )
-    # Arranged directly: instructors and the map are edited by forms with no service yet.
-    Instructor.objects.create(course=course, name="Jordan Teacher", qualifications="MLIS")
-    CompetencyCoverage.objects.filter(course=course).update(content="Covered in week 1.")
-    return course
+    services.instructor_add(course, name="Jordan Teacher", qualifications="MLIS", by=by)
+    return services.course_coverage_update(
+        course,
+        entries={
+            pk: {"content": "Covered in week 1."}
+            for pk in course.coverage.values_list("pk", flat=True)
+        },
+        by=by,
+    )
 
 
 def approved_course(provider=None, *, by=None, reviewer=None, **details):

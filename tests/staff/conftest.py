@@ -34,39 +34,12 @@ SYLLABUS = b"%PDF-1.4 syllabus"
 
 
 def build_course(*, title: str = "Foundations", member=None, set_code: str = "foundations"):
-    """A complete draft course of a verified provider, made as its member would make it:
-    every detail submission needs, a syllabus, one instructor and the whole competency map."""
-    from django.core.files.base import ContentFile
-
-    from courses import services
-    from courses.models import Course, Instructor
-    from lssc.program.selectors import competency_set_with_competencies
-    from tests.factories import ProviderMembershipFactory
+    """`complete_course` for the provider of `member` (a new member by default)."""
+    from tests.factories import ProviderMembershipFactory, complete_course
 
     member = member or ProviderMembershipFactory().user
     provider = member.provider_memberships.get().provider
-    course = services.course_create(
-        provider, competency_set=competency_set_with_competencies(set_code), title=title, by=member
-    )
-    course = services.course_update(
-        course,
-        fields={
-            "description": "An introduction for library support staff.",
-            "objectives": "Explain the purpose of libraries.",
-            "delivery": Course.Delivery.ONLINE,
-            "timing": Course.Timing.ASYNCHRONOUS,
-            "self_paced": True,
-            "duration": "8 weeks",
-            "instructional_methods": "Readings and discussion forums.",
-            "assessment_methods": "Weekly assignments and a final project.",
-            "syllabus": ContentFile(SYLLABUS, name="syllabus.pdf"),
-        },
-        by=member,
-    )
-    # Instructors and the map have forms but no service of their own yet.
-    Instructor.objects.create(course=course, name="Jordan Teacher", qualifications="MLIS, 2010")
-    course.coverage.update(content="Covered in week 1.")
-    return course
+    return complete_course(provider, by=member, set_code=set_code, title=title)
 
 
 def build_submitted_course(*, days_ago: int = 0, **kwargs):

@@ -189,7 +189,7 @@ def test_course_page_shows_everything_entered_with_the_map_and_downloads(staff_c
     html = response.content.decode()
     assert html.count("<h1") == 1
     assert "An introduction for library support staff." in html
-    assert "Explain the purpose of libraries." in html
+    assert "Explain the library&#x27;s role in its community." in html
     assert "Readings and discussion forums." in html
     assert "Weekly assignments and a final project." in html
     assert len(response.context["coverage"]) == len(competencies) > 0
