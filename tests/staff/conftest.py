@@ -30,7 +30,6 @@ def staff_client(client, staff):
 # Built here rather than with tests/factories.py's course builders, which were still being
 # written when these tests were; the staff tests need only these few shapes.
 
-SYLLABUS = b"%PDF-1.4 syllabus"
 
 
 def build_course(*, title: str = "Foundations", member=None, set_code: str = "foundations"):
