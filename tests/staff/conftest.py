@@ -31,7 +31,6 @@ def staff_client(client, staff):
 # written when these tests were; the staff tests need only these few shapes.
 
 
-
 def build_course(*, title: str = "Foundations", member=None, set_code: str = "foundations"):
     """`complete_course` for the provider of `member` (a new member by default)."""
     from tests.factories import ProviderMembershipFactory, complete_course
