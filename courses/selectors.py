@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from courses.models import (
     CompetencyCoverage,
     Course,
+    CourseCompletion,
     CourseReview,
     CourseStatusChange,
     Provider,
@@ -98,3 +99,13 @@ def course_history(course: Course) -> list[CourseStatusChange]:
 def course_reviews(course: Course) -> list[CourseReview]:
     """Program staff's reviews of the course, newest first."""
     return list(course.reviews.order_by("-created_at"))
+
+
+def completions_visible_to_member(user) -> QuerySet[CourseCompletion]:
+    """Completion claims on the courses of the user's organisations, newest first, with the
+    candidate and course loaded (a fixed number of queries however many claims)."""
+    return (
+        CourseCompletion.objects.filter(course__provider__memberships__user=user)
+        .select_related("course", "course__provider", "candidacy__user", "candidacy__application")
+        .order_by("-submitted_at", "-pk")
+    )

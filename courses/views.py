@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,6 +29,7 @@ from courses.provider_forms import (
     coverage_forms,
 )
 from courses.selectors import (
+    completions_visible_to_member,
     course_coverage,
     course_for_member,
     course_history,
@@ -478,3 +480,35 @@ def resume(request, pk, instructor_pk):
         filename=f"resume-{instructor.pk}.{extension}",
         content_type=_content_type(instructor.resume.name or ""),
     )
+
+
+# --- Completion claims on the organisation's courses -----------------------------------
+
+
+@provider_required
+@require_http_methods(["GET", "HEAD"])
+def completions(request):
+    """Claims that candidates sent for this organisation's courses; members confirm the ones
+    they recognise (program staff still verify), one by one or with a roster upload."""
+    paginator = Paginator(completions_visible_to_member(request.user), 25)
+    return render(
+        request,
+        "courses/provider_completions.html",
+        {"page": paginator.get_page(request.GET.get("page"))},
+    )
+
+
+@provider_required
+@require_POST
+def completion_confirm(request, pk):
+    completion = get_object_or_404(completions_visible_to_member(request.user), pk=pk)
+    if completion.status != completion.Status.SUBMITTED:
+        messages.info(request, "That claim has already been decided by program staff.")
+    else:
+        services.completion_provider_confirm(completion, by=request.user)
+        messages.success(
+            request,
+            f"Confirmed: {completion.candidacy.user.display_name} completed "
+            f"“{completion.course.title}”. Program staff will verify the claim.",
+        )
+    return redirect("courses:completions")

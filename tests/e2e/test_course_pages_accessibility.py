@@ -216,6 +216,7 @@ PAGES = [
         provider, "/provider/courses/{course}/", missing_list_is_shown, id="provider-course"
     ),
     pytest.param(invitee, "/provider/invitations/{token}/", None, id="provider-invitation"),
+    pytest.param(provider, "/provider/completions/", None, id="provider-completions"),
     pytest.param(provider, "/provider/roster/", None, id="roster-upload"),
     pytest.param(provider, "/provider/roster/", upload_a_bad_roster, id="roster-errors"),
     pytest.param(staff, "/staff/providers/", None, id="staff-providers"),
