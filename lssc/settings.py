@@ -191,6 +191,9 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     }
+# Portfolio evidence: limits enforced while an upload streams in.
+PORTFOLIO_MAX_FILE_MB = env.int("PORTFOLIO_MAX_FILE_MB", 25, minimum=1)
+PORTFOLIO_MAX_TOTAL_MB = env.int("PORTFOLIO_MAX_TOTAL_MB", 250, minimum=1)
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {
