@@ -164,13 +164,9 @@ def _mixed_progress(candidacy, user, staff):
         note="Course completion verified.",
         achieved_through="Approved course: Foundations of Library Service (online)",
     )
-    technology = services.set_progress_choose_route(sets["technology"], route="portfolio", by=user)
-    for status in (
-        SetProgress.Status.IN_PROGRESS,
-        SetProgress.Status.SUBMITTED,
-        SetProgress.Status.UNDER_REVIEW,
-    ):
-        technology = services.set_progress_transition(technology, status, by=user)
+    # Technology and Communication and Teamwork go by portfolio: portfolios/demo.py builds
+    # a submitted one and a draft.
+    services.set_progress_choose_route(sets["technology"], route="portfolio", by=user)
     services.set_progress_choose_route(sets["communication-teamwork"], route="portfolio", by=user)
     electives = ["reference-information", "youth-services", "access-services"]
     services.set_progress_choose_electives(

@@ -54,7 +54,8 @@ def test_seed_demo_adds_applications_in_each_state_and_a_candidate_with_mixed_pr
     candidacy = Candidacy.objects.get(user__email="candidate@example.org")
     statuses = sorted(candidacy.sets.values_list("status", flat=True))
     assert statuses.count("achieved") == 2
-    assert "under_review" in statuses
+    assert "submitted" in statuses  # the Technology portfolio
+    assert "in_progress" in statuses  # the Communication and Teamwork draft
     assert candidacy.sets.filter(chosen=True).count() == 6
     assert candidacy.acceptance_letter.name.endswith(".pdf")
 
@@ -74,3 +75,17 @@ def test_seed_demo_refuses_when_demo_data_is_not_allowed(settings, django_user_m
     with pytest.raises(CommandError, match="only created when DEBUG is on"):
         call_command("seed_demo")
     assert django_user_model.objects.count() == 0
+
+
+def test_seed_demo_gives_the_candidate_a_submitted_and_a_draft_portfolio(settings):
+    from portfolios.models import Portfolio
+
+    settings.ALLOW_DEMO_DATA = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    portfolios = Portfolio.objects.filter(candidacy__user__email="candidate@example.org")
+    assert sorted(portfolios.values_list("competency_set__code", "status")) == [
+        ("communication-teamwork", "draft"),
+        ("technology", "submitted"),
+    ]
+    assert portfolios.get(status="submitted").submissions.count() == 1

@@ -1,0 +1,54 @@
+"""Who may see which portfolios, and the reads the pages need."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from lssc.accounts.roles import roles_of
+from portfolios.models import CompetencyResponse, Evidence, Portfolio
+
+
+def portfolios_visible_to(user) -> QuerySet[Portfolio]:
+    """The owner sees their portfolios and program staff see every one. Evaluators will see
+    the portfolios assigned to them (without the candidate's identity) once assignments
+    exist; everyone else sees none, so their requests end in 404."""
+    if not user.is_authenticated:
+        return Portfolio.objects.none()
+    if roles_of(user).is_program_staff:
+        return Portfolio.objects.all()
+    return Portfolio.objects.filter(candidacy__user=user)
+
+
+def portfolio_for_owner(user, pk: int) -> Portfolio:
+    """The user's own portfolio; raises Portfolio.DoesNotExist for anyone else's."""
+    return Portfolio.objects.select_related("competency_set", "candidacy").get(
+        pk=pk, candidacy__user=user
+    )
+
+
+def portfolio_workspace(portfolio: Portfolio) -> list[CompetencyResponse]:
+    """Every competency's response with its competency and cited evidence: three queries
+    however many competencies and files."""
+    return list(
+        portfolio.responses.select_related("competency").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("title"))
+        )
+    )
+
+
+def evidence_library(portfolio: Portfolio) -> list[Evidence]:
+    """The portfolio's files with the competencies each supports: two queries."""
+    return list(
+        portfolio.evidence.prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=CompetencyResponse.objects.select_related("competency").order_by(
+                    "competency__number"
+                ),
+            )
+        )
+    )
+
+
+def evidence_visible_to(user) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(portfolio__in=portfolios_visible_to(user))
