@@ -14,7 +14,7 @@ ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run install test lint format worker beat clean
+.PHONY: run install test lint format worker beat clean bench
 
 ## run: install, migrate, load the demo accounts and start the development server
 run: install
@@ -46,6 +46,11 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+## bench: upload a 200 MB file through the real upload path and print the server's peak
+## memory growth (must stay under 30 MB); a benchmark, not part of `make test`
+bench: install
+	$(VENV)/bin/python scripts/bench_upload.py
 
 ## worker: a Celery worker for local use; the site and the worker both need CELERY_BROKER_URL
 worker: install

@@ -167,7 +167,7 @@ def progress_summary(progress: list[SetProgress], rules) -> ProgressSummary:
     )
 
 
-def _name_actors(events: list[dict], viewer) -> list[dict]:
+def name_actors(events: list[dict], viewer) -> list[dict]:
     """Add `actor_name` as the viewer should read it: "You", a program staff member's name,
     or "LSSC" for anyone else. Evaluators' names never reach candidates, so reviews stay
     blind; program staff viewing the record see every name. One query at most."""
@@ -206,7 +206,7 @@ def set_progress_history(progress: SetProgress, *, viewer) -> list[dict]:
         }
         for change in progress.status_changes.select_related("actor").order_by("-at", "-pk")
     ]
-    return _name_actors(events, viewer)
+    return name_actors(events, viewer)
 
 
 def candidacy_timeline(candidacy: Candidacy, *, viewer=None) -> list[dict]:
@@ -256,7 +256,7 @@ def candidacy_timeline(candidacy: Candidacy, *, viewer=None) -> list[dict]:
                     "note": change.note,
                 }
             )
-    return _name_actors(sorted(events, key=lambda event: event["at"], reverse=True), viewer)
+    return name_actors(sorted(events, key=lambda event: event["at"], reverse=True), viewer)
 
 
 def candidacies_visible_to(user) -> QuerySet[Candidacy]:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("provider/", include("courses.urls")),
     path("courses/", include("courses.catalogue_urls")),
     path("completions/", include("courses.completion_urls")),
+    path("portfolios/", include("portfolios.urls")),
     path("staff/", include("staff.urls")),
 ]
 

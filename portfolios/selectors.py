@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from candidates.selectors import name_actors
 from lssc.accounts.roles import roles_of
 from portfolios.models import CompetencyResponse, Evidence, Portfolio
 
@@ -52,3 +53,18 @@ def evidence_library(portfolio: Portfolio) -> list[Evidence]:
 
 def evidence_visible_to(user) -> QuerySet[Evidence]:
     return Evidence.objects.filter(portfolio__in=portfolios_visible_to(user))
+
+
+def portfolio_history(portfolio: Portfolio, viewer) -> list[dict]:
+    """The portfolio's status moves, newest first, with actor names as `viewer` may read them
+    (evaluators are never named to candidates)."""
+    events = [
+        {
+            "at": change.at,
+            "actor": change.actor,
+            "title": Portfolio.Status(change.new_status).label,
+            "note": change.note,
+        }
+        for change in portfolio.status_changes.select_related("actor").order_by("-at", "-pk")
+    ]
+    return name_actors(events, viewer)

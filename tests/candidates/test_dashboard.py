@@ -305,7 +305,7 @@ def test_each_set_shows_its_route_status_and_next_step_in_plain_words(
     assert '<a href="/completions/new/">claim your completion</a> when you finish.' in technology
     teamwork = row_html(html, "communication-teamwork")
     assert "<td>Portfolio</td>" in teamwork
-    assert "Start your portfolio: the portfolio workspace will open on" in teamwork
+    assert "Start your portfolio</button>" in teamwork
     access = row_html(html, "access-services")
     assert '<span class="badge badge-status text-bg-primary">Under review</span>' in access
     assert "Wait for the evaluators’ decision." in access
@@ -615,7 +615,7 @@ def test_set_page_shows_the_status_route_form_competencies_and_history(client, c
     assert '<li class="breadcrumb-item"><a href="/dashboard/">Your candidacy</a></li>' in html
     assert '<span class="badge badge-status text-bg-secondary">Not started</span>' in html
     assert re.search(r'name="route" value="portfolio"\s+id="id_route_1" required checked>', html)
-    assert "Start your portfolio: the portfolio workspace will open here." in html
+    assert "Start your portfolio</button>" in html
     assert "The 9 competencies" in html
     assert html.count('<li value="') == 9
     assert "Route planned: portfolio." in html
