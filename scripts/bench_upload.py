@@ -10,7 +10,15 @@ POST to /portfolios/<pk>/evidence/upload/. The server's peak resident memory is 
 few milliseconds (VmRSS). The upload handler streams to a temporary file, so the growth must
 stay under 30 MB; the script exits 1 above that.
 
-Usage: .venv/bin/python scripts/bench_upload.py [--size-mb 200] [--limit-mb 30]
+`--control` checks the measurement itself: the same file is posted, with the same session and
+CSRF token, to a URL that only the control server has (settings and URLconf in a module written
+to the temporary folder, given to that server alone through DJANGO_SETTINGS_MODULE), whose view
+reads the whole body into memory (`request.body`, with DATA_UPLOAD_MAX_MEMORY_SIZE off). Its
+growth should be about the file's size, far above the limit: a near-zero number there would
+mean the script cannot see memory growth at all. The control prints its growth and exits 0
+when it is at least half the file's size, 1 otherwise.
+
+Usage: .venv/bin/python scripts/bench_upload.py [--size-mb 200] [--limit-mb 30] [--control]
 """
 
 from __future__ import annotations
@@ -49,6 +57,31 @@ client.force_login(user)
 cookie = client.cookies["sessionid"]
 print("portfolio=" + str(portfolio.pk))
 print("session=" + cookie.value)
+"""
+CONTROL_PATH = "/bench-control/"
+# Only the control server imports these (from the temporary folder): the site's settings and
+# URLs plus one view that holds the whole request body in memory, as the upload must not.
+CONTROL_SETTINGS = """
+from lssc.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench_control_urls"
+DATA_UPLOAD_MAX_MEMORY_SIZE = None  # let request.body read a body of any size
+"""
+CONTROL_URLS = f"""
+from django.http import HttpResponse
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from lssc.urls import urlpatterns as site_urlpatterns
+
+
+@csrf_exempt
+def read_whole_body(request):
+    body = request.body  # the whole upload, in memory
+    return HttpResponse(f"read {{len(body)}} bytes", content_type="text/plain")
+
+
+urlpatterns = [path("{CONTROL_PATH.strip("/")}/", read_whole_body), *site_urlpatterns]
 """
 
 
@@ -173,10 +206,36 @@ def upload(port: int, path: str, *, session: str, csrf_cookie: str, token: str, 
     return response.status, response.getheader("Location", "")
 
 
+def report_control(args, status, baseline, sampler, after, hwm_reset) -> int:
+    """Print the control run's growth; 0 when it saw the body held in memory."""
+    if status != 200:
+        print(f"The control upload failed: HTTP {status}")
+        return 2
+    peak = max(sampler.peak, after["VmHWM"] if hwm_reset else 0)
+    growth = (peak - baseline) / MB
+    expected = args.size_mb / 2
+    verdict = "OK" if growth >= expected else "FAIL"
+    print(
+        f"Control (whole body read into memory): {baseline / MB:.1f} MB before, peak "
+        f"{peak / MB:.1f} MB."
+    )
+    print(
+        f"control peak memory growth: {growth:.1f} MB (expected at least {expected:.0f} MB, "
+        f"to show growth is measured): {verdict}"
+    )
+    return 0 if verdict == "OK" else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size-mb", type=int, default=200)
     parser.add_argument("--limit-mb", type=int, default=30)
+    parser.add_argument(
+        "--control",
+        action="store_true",
+        help="post the file to a view that reads it whole into memory, to show that the "
+        "script does see memory growth",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="lssc-bench-"))
@@ -207,6 +266,15 @@ def main() -> int:
         )
         path = f"/portfolios/{printed['portfolio']}/evidence/"
         log = (work / "server.log").open("w")
+        server_env = env
+        if args.control:
+            (work / "bench_control_settings.py").write_text(CONTROL_SETTINGS)
+            (work / "bench_control_urls.py").write_text(CONTROL_URLS)
+            server_env = {
+                **env,
+                "DJANGO_SETTINGS_MODULE": "bench_control_settings",
+                "PYTHONPATH": os.pathsep.join(filter(None, [str(work), env.get("PYTHONPATH")])),
+            }
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -217,7 +285,7 @@ def main() -> int:
                 f"127.0.0.1:{port}",
             ],
             cwd=ROOT,
-            env=env,
+            env=server_env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -230,7 +298,7 @@ def main() -> int:
         started = time.monotonic()
         status, location = upload(
             port,
-            path + "upload/",
+            CONTROL_PATH if args.control else path + "upload/",
             session=printed["session"],
             csrf_cookie=csrf_cookie,
             token=token,
@@ -240,6 +308,8 @@ def main() -> int:
         sampler.running = False
         sampler.join()
         after = memory(server.pid)
+        if args.control:
+            return report_control(args, status, baseline, sampler, after, hwm_reset)
         if status != 302 or location.rstrip("/") != path.rstrip("/"):
             print((work / "server.log").read_text()[-3000:])
             print(f"The upload failed: HTTP {status} {location}")

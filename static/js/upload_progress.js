@@ -106,11 +106,14 @@
         text.textContent = "Uploaded; checking the file…";
       });
       request.addEventListener("load", function () {
+        // After success the request has already followed the redirect: its page carries the
+        // one-time "now in your library" message, so show that page rather than loading the
+        // address again (which would lose the message). After an error it is the form with
+        // the errors at their fields.
         if (request.responseURL && request.responseURL !== form.action) {
-          window.location.assign(request.responseURL); // the redirect after success
-        } else {
-          replacePage(request.responseText); // the page with the errors at their fields
+          window.history.replaceState(null, "", request.responseURL);
         }
+        replacePage(request.responseText);
       });
       request.addEventListener("error", function () {
         status.hidden = true;
