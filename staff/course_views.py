@@ -2,7 +2,7 @@
 
 Thin views: fetch through `courses.staff_selectors` (404 when not visible), parse with
 `staff.course_forms`, act through `courses.services` via the confirm-page pattern of
-`staff.views._confirm` (one-time token, errors kept at the form).
+`staff.confirm.confirm_page` (one-time token, errors kept at the form).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from courses.staff_selectors import (
 )
 from lssc.accounts.permissions import program_staff_required
 from lssc.core.files import private_file_response
+from staff.confirm import confirm_page
 from staff.course_forms import (
     COMPLETION_QUEUE_CHOICES,
     COURSE_QUEUE_CHOICES,
@@ -41,7 +42,7 @@ from staff.course_forms import (
     CourseReviewForm,
 )
 from staff.forms import ActionForm
-from staff.views import QUEUE_PAGE_SIZE, _confirm
+from staff.views import QUEUE_PAGE_SIZE
 
 CONFIRM_METHODS = ["GET", "HEAD", "POST"]
 
@@ -103,7 +104,7 @@ def provider_verify(request, pk):
         services.provider_verify(provider, by=request.user)
         return f"{provider.name} is verified; its members were emailed."
 
-    return _confirm(
+    return confirm_page(
         request,
         form=form,
         template="staff/provider_verify.html",
@@ -237,7 +238,7 @@ def course_review(request, pk):
         unavailable = (
             f"This course is {course.get_status_display().lower()} and is not waiting for a review."
         )
-    return _confirm(
+    return confirm_page(
         request,
         form=form,
         template="staff/course_review.html",
@@ -344,7 +345,7 @@ def completion_verify(request, pk):
             f"{completion.candidacy.number}, who was emailed."
         )
 
-    return _confirm(
+    return confirm_page(
         request,
         form=form,
         template="staff/completion_verify.html",
@@ -370,7 +371,7 @@ def completion_reject(request, pk):
         services.completion_reject(completion, by=request.user, reason=data["reason"].strip())
         return "The claim was not accepted; the candidate was emailed the reason."
 
-    return _confirm(
+    return confirm_page(
         request,
         form=form,
         template="staff/completion_reject.html",

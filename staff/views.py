@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
-from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -31,10 +28,10 @@ from courses.staff_selectors import completion_counts, course_queue_counts
 from lssc.accounts.permissions import program_staff_required
 from lssc.accounts.selectors import user_counts
 from lssc.core.dates import add_years
-from lssc.core.errors import DomainError
 from lssc.core.files import private_file_response
 from lssc.program.selectors import competency_sets_in_force
 from reviews.selectors import evaluator_counts
+from staff.confirm import confirm_page
 from staff.forms import (
     AdmitForm,
     ApplicationQueueFilterForm,
@@ -51,8 +48,6 @@ from staff.forms import (
 QUEUE_PAGE_SIZE = 25
 DECIDABLE_STATUSES = (Application.Status.SUBMITTED, Application.Status.INFO_REQUESTED)
 EXTENDABLE_STATUSES = (Candidacy.Status.ACTIVE, Candidacy.Status.LAPSED)
-# How long a confirm form's token is remembered: far longer than any double click or resend.
-SUBMISSION_TOKEN_SECONDS = 24 * 60 * 60
 
 
 @program_staff_required
@@ -193,69 +188,6 @@ def application_detail(request, pk):
     )
 
 
-def _submission_key(request, token: str) -> str:
-    return f"staff:submission:{request.user.pk}:{token}"
-
-
-def _claim_submission(request, token: str) -> bool:
-    """True the first time a confirm form with this token is sent; False for a repeat (a
-    double click, a resend), which must do nothing. An atomic cache add is the claim, so two
-    requests arriving together cannot both win."""
-    return cache.add(_submission_key(request, token), True, SUBMISSION_TOKEN_SECONDS)
-
-
-def _release_submission(request, token: str) -> None:
-    """The action failed: let the same form be sent again once it is corrected."""
-    cache.delete(_submission_key(request, token))
-
-
-def _already_sent(request) -> bool:
-    """Whether the posted form's token was spent already. Checked before the form is
-    validated: after the first press the data no longer fits (the fee is paid, the deadline
-    moved), and the second press should say it was done, not that the input is wrong."""
-    token = request.POST.get("submission", "")
-    return len(token) == 32 and cache.get(_submission_key(request, token)) is not None
-
-
-def _say_already_sent(request, done_url: str):
-    messages.info(
-        request,
-        "That form was already sent, so nothing was done a second time. The history shows "
-        "what happened.",
-    )
-    return redirect(done_url)
-
-
-def _confirm(
-    request,
-    *,
-    form,
-    template: str,
-    context: dict,
-    perform: Callable[[dict], str],
-    done_url: str,
-):
-    """The confirm-page pattern: GET shows the form; a valid POST claims the form's token and
-    calls `perform` (which calls a service and returns the success message), then redirects
-    to `done_url`. A DomainError is shown at the form with everything typed kept."""
-    if request.method == "POST":
-        if _already_sent(request):
-            return _say_already_sent(request, done_url)
-        if form.is_valid():
-            token = form.cleaned_data["submission"]
-            if not _claim_submission(request, token):  # the twin request won the race
-                return _say_already_sent(request, done_url)
-            try:
-                message = perform(form.cleaned_data)
-            except DomainError as error:
-                _release_submission(request, token)
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, message)
-                return redirect(done_url)
-    return render(request, template, {**context, "form": form})
-
-
 def _applicant_name(application: Application) -> str:
     return application.legal_name or application.user.display_name
 
@@ -298,7 +230,7 @@ def application_payment(request, pk):
         )
     elif balance <= 0:
         unavailable = "The fee is already paid in full, so there is nothing left to record."
-    return _confirm(
+    return confirm_page(
         request,
         form=form,
         template="staff/application_payment.html",
@@ -336,7 +268,7 @@ def application_request_info(request, pk):
             "information; they were emailed your message."
         )
 
-    return _confirm(
+    return confirm_page(
         request,
         form=form,
         template="staff/application_request_info.html",
@@ -366,7 +298,7 @@ def application_decline(request, pk):
             f"The application was declined; {_applicant_name(application)} was emailed the reason."
         )
 
-    return _confirm(
+    return confirm_page(
         request,
         form=form,
         template="staff/application_decline.html",
@@ -404,7 +336,7 @@ def application_admit(request, pk):
         )
 
     rules = application.rules
-    return _confirm(
+    return confirm_page(
         request,
         form=form,
         template="staff/application_admit.html",
@@ -477,7 +409,7 @@ def candidacy_extend(request, pk):
             "was emailed."
         )
 
-    return _confirm(
+    return confirm_page(
         request,
         form=form,
         template="staff/candidacy_extend.html",
