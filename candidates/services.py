@@ -33,6 +33,7 @@ from lssc.accounts.roles import forget_roles
 from lssc.core.dates import add_years
 from lssc.core.errors import DomainError, TransitionNotAllowed
 from lssc.core.mail import notify
+from lssc.core.transitions import move_status
 from lssc.program.models import CompetencySet
 from lssc.program.selectors import competency_sets_in_force, rules_in_force
 
@@ -158,21 +159,16 @@ def fee_for(application: Application, rules=None) -> Decimal:
 def _application_transition(
     application: Application, new_status: str, *, by, note: str = ""
 ) -> tuple[Application, bool]:
-    """The only writer of Application.status. Returns the locked row and whether it moved."""
-    locked = _lock(application)
-    if locked.status == new_status:
-        return locked, False
-    if new_status not in Application.TRANSITIONS[locked.status]:
-        raise TransitionNotAllowed(
-            f"An application that is {locked.get_status_display().lower()} cannot become "
-            f"{Application.Status(new_status).label.lower()}."
-        )
-    ApplicationStatusChange.objects.create(
-        application=locked, old_status=locked.status, new_status=new_status, actor=by, note=note
+    """The only writer of its status (see lssc.core.transitions.move_status)."""
+    return move_status(
+        application,
+        new_status,
+        history=ApplicationStatusChange,
+        link="application",
+        noun="An application",
+        by=by,
+        note=note,
     )
-    locked.status = new_status
-    locked.save(update_fields=["status", "updated_at"])
-    return locked, True
 
 
 @transaction.atomic
@@ -418,20 +414,16 @@ def _store_acceptance_letter(candidacy: Candidacy) -> None:
 
 
 def _candidacy_transition(candidacy: Candidacy, new_status: str, *, by, note: str = ""):
-    locked = Candidacy.objects.select_for_update().get(pk=candidacy.pk)
-    if locked.status == new_status:
-        return locked, False
-    if new_status not in Candidacy.TRANSITIONS[locked.status]:
-        raise TransitionNotAllowed(
-            f"A candidacy that is {locked.get_status_display().lower()} cannot become "
-            f"{Candidacy.Status(new_status).label.lower()}."
-        )
-    CandidacyStatusChange.objects.create(
-        candidacy=locked, old_status=locked.status, new_status=new_status, actor=by, note=note
+    """The only writer of its status (see lssc.core.transitions.move_status)."""
+    return move_status(
+        candidacy,
+        new_status,
+        history=CandidacyStatusChange,
+        link="candidacy",
+        noun="A candidacy",
+        by=by,
+        note=note,
     )
-    locked.status = new_status
-    locked.save(update_fields=["status"])
-    return locked, True
 
 
 @transaction.atomic

@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from candidates.models import Candidacy, SetProgress
 from candidates.services import set_progress_transition
-from lssc.core.errors import DomainError, TransitionNotAllowed
+from lssc.core.errors import DomainError
 from lssc.core.mail import notify
+from lssc.core.transitions import move_status
 from lssc.core.uploads import check_upload, clean_filename
 from portfolios.models import (
     CompetencyResponse,
@@ -193,20 +194,16 @@ def portfolio_missing(portfolio: Portfolio) -> list[str]:
 
 
 def _portfolio_transition(portfolio: Portfolio, new_status: str, *, by, note: str = ""):
-    locked = _lock(portfolio)
-    if locked.status == new_status:
-        return locked, False
-    if new_status not in Portfolio.TRANSITIONS[locked.status]:
-        raise TransitionNotAllowed(
-            f"A portfolio that is {locked.get_status_display().lower()} cannot become "
-            f"{Portfolio.Status(new_status).label.lower()}."
-        )
-    PortfolioStatusChange.objects.create(
-        portfolio=locked, old_status=locked.status, new_status=new_status, actor=by, note=note
+    """The only writer of its status (see lssc.core.transitions.move_status)."""
+    return move_status(
+        portfolio,
+        new_status,
+        history=PortfolioStatusChange,
+        link="portfolio",
+        noun="A portfolio",
+        by=by,
+        note=note,
     )
-    locked.status = new_status
-    locked.save(update_fields=["status", "updated_at"])
-    return locked, True
 
 
 @transaction.atomic
