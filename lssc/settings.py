@@ -194,6 +194,13 @@ else:
 # Portfolio evidence: limits enforced while an upload streams in.
 PORTFOLIO_MAX_FILE_MB = env.int("PORTFOLIO_MAX_FILE_MB", 25, minimum=1)
 PORTFOLIO_MAX_TOTAL_MB = env.int("PORTFOLIO_MAX_TOTAL_MB", 250, minimum=1)
+# Portfolio evaluation: days an evaluator has to rate, to answer an offer, and past the due
+# date before an unfinished review goes back to the pool; whether an evaluator from the
+# candidate's state counts as a conflict of interest.
+EVALUATION_DUE_DAYS = env.int("EVALUATION_DUE_DAYS", 30, minimum=1)
+EVALUATION_OFFER_DAYS = env.int("EVALUATION_OFFER_DAYS", 7, minimum=1)
+EVALUATION_OVERDUE_GRACE_DAYS = env.int("EVALUATION_OVERDUE_GRACE_DAYS", 7, minimum=0)
+EVALUATOR_SAME_STATE_CONFLICT = env.bool("EVALUATOR_SAME_STATE_CONFLICT", False)
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {

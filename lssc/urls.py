@@ -14,6 +14,7 @@ urlpatterns = [
     path("apply/", include("candidates.apply_urls")),
     path("dashboard/", include("candidates.urls")),
     path("reviews/", include("reviews.urls")),
+    path("evaluators/", include("reviews.recruit_urls")),
     path("provider/roster/", include("courses.roster_urls")),
     path("provider/", include("courses.urls")),
     path("courses/", include("courses.catalogue_urls")),

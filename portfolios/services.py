@@ -272,3 +272,39 @@ def portfolio_submit(portfolio: Portfolio, *, by) -> Portfolio:
         reason="You received this email because you are an LSSC candidate.",
     )
     return locked
+
+
+@transaction.atomic
+def portfolio_mark_under_review(portfolio: Portfolio, *, by) -> Portfolio:
+    """An evaluator accepted the submitted round: the portfolio and its set are now under
+    review. A repeat does nothing."""
+    locked = _lock(portfolio)
+    if locked.status != Portfolio.Status.SUBMITTED:
+        return locked
+    locked, _ = _portfolio_transition(locked, Portfolio.Status.UNDER_REVIEW, by=by)
+    progress = locked.candidacy.sets.get(competency_set=locked.competency_set)
+    if progress.status == SetProgress.Status.SUBMITTED:
+        set_progress_transition(progress, SetProgress.Status.UNDER_REVIEW, by=by)
+    return locked
+
+
+@transaction.atomic
+def portfolio_record_outcome(portfolio: Portfolio, outcome: str, *, set_status: str, by, note: str):
+    """A released decision's outcome (achieved, more information requested or not
+    demonstrated) moves the portfolio and the candidate's set. Called by reviews only."""
+    locked = _lock(portfolio)
+    if locked.status == Portfolio.Status.SUBMITTED:
+        locked, _ = _portfolio_transition(locked, Portfolio.Status.UNDER_REVIEW, by=by)
+    locked, _ = _portfolio_transition(locked, outcome, by=by, note=note)
+    progress = locked.candidacy.sets.get(competency_set=locked.competency_set)
+    if progress.status == SetProgress.Status.SUBMITTED:
+        progress = set_progress_transition(progress, SetProgress.Status.UNDER_REVIEW, by=by)
+    set_progress_transition(
+        progress,
+        set_status,
+        by=by,
+        route="portfolio",
+        note=note,
+        achieved_through=f"Portfolio, round {locked.submissions.count()}",
+    )
+    return locked

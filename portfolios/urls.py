@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/statement/", views.statement_edit, name="statement"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/submitted/", views.submitted, name="submitted"),
+    path("<int:pk>/decision/", views.decision, name="decision"),
     path("<int:pk>/evidence/", evidence_views.library, name="evidence"),
     path("<int:pk>/evidence/upload/", evidence_views.upload, name="evidence_upload"),
     path(

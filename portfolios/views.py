@@ -392,3 +392,7 @@ def submitted(request, pk):
             "is_owner": is_owner,
         },
     )
+
+
+def decision(request, *args, **kwargs):  # placeholder until the page is built
+    raise Http404("Not built yet.")

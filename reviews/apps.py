@@ -13,5 +13,5 @@ class ReviewsConfig(AppConfig):
 
         register_role(
             EVALUATOR,
-            lambda: Evaluator.objects.filter(user=OuterRef("pk"), approved_at__isnull=False),
+            lambda: Evaluator.objects.filter(user=OuterRef("pk"), status="approved"),
         )

@@ -13,6 +13,7 @@ def seed(log):
             "employer": "Lakeside Community College Library",
             "state": "Wisconsin",
             "approved_at": timezone.now(),
+            "status": Evaluator.Status.APPROVED,
         },
     )
     if created:

@@ -17,3 +17,35 @@ def home(request):
         "reviews/home.html",
         {"evaluator": evaluator, "qualified_sets": list(evaluator.qualified_sets.all())},
     )
+
+
+def assignment(request, *args, **kwargs):  # placeholder until the page is built
+    raise Http404("Not built yet.")
+
+
+def assignment_accept(request, *args, **kwargs):  # placeholder until the page is built
+    raise Http404("Not built yet.")
+
+
+def assignment_decline(request, *args, **kwargs):  # placeholder until the page is built
+    raise Http404("Not built yet.")
+
+
+def rate(request, *args, **kwargs):  # placeholder until the page is built
+    raise Http404("Not built yet.")
+
+
+def overall(request, *args, **kwargs):  # placeholder until the page is built
+    raise Http404("Not built yet.")
+
+
+def assignment_submit(request, *args, **kwargs):  # placeholder until the page is built
+    raise Http404("Not built yet.")
+
+
+def evidence_download(request, *args, **kwargs):  # placeholder until the page is built
+    raise Http404("Not built yet.")
+
+
+def thank_you_letter(request, *args, **kwargs):  # placeholder until the page is built
+    raise Http404("Not built yet.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import course_views, views
+from staff import course_views, evaluator_views, report_views, review_views, views
 
 app_name = "staff"
 
@@ -39,4 +39,34 @@ urlpatterns = [
     path("completions/<int:pk>/proof/", course_views.completion_proof, name="completion_proof"),
     path("completions/<int:pk>/verify/", course_views.completion_verify, name="completion_verify"),
     path("completions/<int:pk>/reject/", course_views.completion_reject, name="completion_reject"),
+    path("evaluators/", evaluator_views.evaluator_list, name="evaluators"),
+    path("evaluators/<int:pk>/", evaluator_views.evaluator_detail, name="evaluator_detail"),
+    path("evaluators/<int:pk>/resume/", evaluator_views.evaluator_resume, name="evaluator_resume"),
+    path(
+        "evaluators/<int:pk>/approve/", evaluator_views.evaluator_approve, name="evaluator_approve"
+    ),
+    path(
+        "evaluators/<int:pk>/decline/", evaluator_views.evaluator_decline, name="evaluator_decline"
+    ),
+    path("portfolios/", review_views.portfolio_queue, name="portfolios"),
+    path("portfolios/<int:pk>/", review_views.portfolio_assign, name="portfolio_assign"),
+    path(
+        "portfolios/<int:pk>/auto-assign/",
+        review_views.portfolio_auto_assign,
+        name="portfolio_auto_assign",
+    ),
+    path(
+        "assignments/<int:pk>/withdraw/",
+        review_views.assignment_withdraw,
+        name="assignment_withdraw",
+    ),
+    path("decisions/", review_views.decision_list, name="decisions"),
+    path("decisions/<int:pk>/", review_views.decision_detail, name="decision_detail"),
+    path("decisions/<int:pk>/release/", review_views.decision_release, name="decision_release"),
+    path("reports/evaluators/", report_views.evaluator_report, name="evaluator_report"),
+    path(
+        "reports/evaluators.csv",
+        report_views.evaluator_report_csv,
+        name="evaluator_report_csv",
+    ),
 ]

@@ -112,6 +112,7 @@ class EvaluatorFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, mfa=True)
     employer = "Springfield Public Library"
     state = "Illinois"
+    status = "approved"
     approved_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
@@ -338,3 +339,58 @@ def course_draft(provider=None, *, set_code: str = "cataloging-classification", 
         Course.objects.filter(pk=course.pk).update(**fields)
         course.refresh_from_db()
     return course
+
+
+def submitted_portfolio(candidacy=None, *, set_code: str = "technology", **candidacy_fields):
+    """A portfolio for the set with `set_code`, fully documented (one PDF cited by every
+    competency, a learning statement) and submitted: its round 1 is ready to assign.
+    The candidacy is made with `candidacy_with_progress(**candidacy_fields)` if not given."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from candidates import services as candidate_services
+    from portfolios import services
+    from portfolios.models import Evidence
+
+    candidacy = candidacy or candidacy_with_progress(**candidacy_fields)
+    user = candidacy.user
+    progress = candidacy.sets.select_related("competency_set").get(competency_set__code=set_code)
+    candidate_services.set_progress_choose_route(progress, route="portfolio", by=user)
+    portfolio = services.portfolio_start(candidacy, competency_set=progress.competency_set, by=user)
+    evidence = services.evidence_add(
+        portfolio,
+        upload=SimpleUploadedFile("work-log.pdf", SMALL_PDF),
+        title="Work log",
+        kind=Evidence.Kind.PRIMARY,
+        description="A month of my work.",
+        by=user,
+    )
+    for response in portfolio.responses.all():
+        services.response_save(
+            portfolio,
+            competency_id=response.competency_id,
+            narrative=f"How my work shows competency {response.competency.number}.",
+            evidence_ids=[evidence.pk],
+            by=user,
+        )
+    services.learning_statement_save(portfolio, text="What I learned.", by=user)
+    return services.portfolio_submit(portfolio, by=user)
+
+
+def rate_all(assignment, value="met", *, values=None, comment="Clear evidence."):
+    """Accept (if offered), rate every competency in scope (`values` maps competency number
+    to a rating, others get `value`) and submit, as the assignment's evaluator."""
+    from reviews import services
+    from reviews.models import Assignment
+
+    user = assignment.evaluator.user
+    if assignment.status == Assignment.Status.OFFERED:
+        assignment = services.assignment_accept(assignment, by=user)
+    scope = set(assignment.scope.values_list("pk", flat=True))
+    for item in assignment.submission.content:
+        if scope and item["competency_id"] not in scope:
+            continue
+        chosen = (values or {}).get(item["number"], value)
+        services.rating_save(
+            assignment, competency_id=item["competency_id"], value=chosen, comment=comment, by=user
+        )
+    return services.assignment_submit(assignment, by=user)

@@ -49,7 +49,7 @@ def test_forget_roles_makes_the_next_call_see_a_new_role(db, candidate):
 
 
 def test_evaluator_not_yet_approved_is_not_an_evaluator(db):
-    user = EvaluatorFactory(approved_at=None).user
+    user = EvaluatorFactory(approved_at=None, status="applied").user
 
     roles = roles_of(user)
 

@@ -22,7 +22,7 @@ def test_evaluator_sees_their_profile_and_the_sets_they_evaluate(client, evaluat
     profile = evaluator.evaluator_profile
     profile.employer = "Lakeside Community College Library"
     profile.state = "Wisconsin"
-    profile.capacity_per_year = 6
+    profile.capacity_per_quarter = 6
     profile.approved_at = datetime(2026, 9, 3, 10, 0, tzinfo=ZoneInfo("America/Chicago"))
     profile.save()
     profile.qualified_sets.set(
@@ -71,7 +71,7 @@ def test_reviews_home_refuses_a_signed_in_user_who_is_not_an_evaluator(client, r
 
 
 def test_reviews_home_refuses_an_evaluator_still_waiting_for_approval(client, db):
-    applicant = EvaluatorFactory(approved_at=None).user
+    applicant = EvaluatorFactory(approved_at=None, status="applied").user
     client.force_login(applicant)
 
     response = client.get(URL)

@@ -26,7 +26,7 @@ def test_staff_sees_counts_of_candidacies_providers_evaluators_and_users(client,
     ProviderFactory()
     ProviderFactory.create_batch(2, verified_at=None)
     EvaluatorFactory()
-    EvaluatorFactory(approved_at=None)
+    EvaluatorFactory(approved_at=None, status="applied")
     UserFactory(is_active=False)
     client.force_login(staff)
 
