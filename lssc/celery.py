@@ -27,6 +27,12 @@ app.conf.beat_schedule = {
         "task": "courses.tasks.expire_course_approvals_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Every morning, give back offers nobody answered and reviews long past due, so staff can
+    # assign those portfolios to someone else.
+    "release-stale-assignments": {
+        "task": "reviews.tasks.release_stale_assignments_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
     # Every ten minutes, send any email whose first attempt failed (SMTP down, worker crash).
     "retry-unsent-email": {
         "task": "lssc.core.tasks.retry_unsent_email_task",
