@@ -10,9 +10,10 @@ from portfolios.models import CompetencyResponse, Evidence, Portfolio
 
 
 def portfolios_visible_to(user) -> QuerySet[Portfolio]:
-    """The owner sees their portfolios and program staff see every one. Evaluators will see
-    the portfolios assigned to them (without the candidate's identity) once assignments
-    exist; everyone else sees none, so their requests end in 404."""
+    """The owner sees their portfolios and program staff see every one; everyone else sees
+    none, so their requests end in 404. Evaluators never open these pages: they read the
+    frozen round assigned to them, without the candidate's identity, through the reviews
+    pages (reviews.selectors.assignments_visible_to)."""
     if not user.is_authenticated:
         return Portfolio.objects.none()
     if roles_of(user).is_program_staff:

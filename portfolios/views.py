@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from candidates.models import SetProgress
 from lssc.accounts.permissions import candidate_required, program_staff_required
 from lssc.core.errors import DomainError
+from lssc.program.selectors import rules_in_force
 from portfolios import services
 from portfolios.forms import ResponseForm, StatementForm
 from portfolios.models import Portfolio
@@ -177,6 +178,9 @@ def _render_workspace(request, portfolio, *, is_owner, refused=None, status=200)
     responses = portfolio_workspace(portfolio)
     missing = services.portfolio_missing(portfolio)
     documented = _documented(responses)
+    released, shortfall = _decision_reads(portfolio)
+    for response in responses:
+        response.shortfall = shortfall.get(response.competency_id)
     return render(
         request,
         "portfolios/workspace.html",
@@ -192,6 +196,9 @@ def _render_workspace(request, portfolio, *, is_owner, refused=None, status=200)
             "can_edit": is_owner and portfolio.is_editable,
             "has_submission": portfolio.status != Portfolio.Status.DRAFT,
             "refused": refused,
+            "decision": released,
+            "shortfall": [r for r in responses if r.shortfall],
+            "courses_url": _courses_url(portfolio),
         },
         status=status,
     )
@@ -246,6 +253,7 @@ def response_edit(request, pk, number):
         )
     numbers = list(portfolio.responses.values_list("competency__number", flat=True))
     index = numbers.index(number)
+    released, shortfall = _decision_reads(portfolio)
     return render(
         request,
         "portfolios/response_edit.html",
@@ -263,6 +271,8 @@ def response_edit(request, pk, number):
             "next_number": numbers[index + 1] if index + 1 < len(numbers) else None,
             "total": len(numbers),
             "position": index + 1,
+            "decision": released,
+            "feedback": shortfall.get(response.competency_id),
         },
         status=400 if form.is_bound else 200,
     )
@@ -394,5 +404,57 @@ def submitted(request, pk):
     )
 
 
-def decision(request, *args, **kwargs):  # placeholder until the page is built
-    raise Http404("Not built yet.")
+@signed_in_required
+@require_safe
+def decision(request, pk):
+    """The latest released decision: outcome, letter, per-competency results with the
+    evaluators' comments (never their names) and what the candidate can do next. 404 until a
+    decision is released: a draft is never shown here, not even to staff."""
+    portfolio, is_owner, gate = _portfolio_for_viewer(request, pk)
+    if gate:
+        return gate
+    # Imported here, not at the top: reviews imports portfolios, so a module-level import
+    # would turn the apps' dependency round.
+    from reviews import candidate_reads
+
+    released = candidate_reads.released_decision(portfolio)
+    if released is None:
+        raise Http404("No decision has been released on this portfolio.")
+    results = candidate_reads.decision_results(released)
+    # The appeal periods of the rules in force when the decision was released.
+    rules = rules_in_force(timezone.localdate(released.released_at))
+    return render(
+        request,
+        "portfolios/decision.html",
+        {
+            "portfolio": portfolio,
+            "set": portfolio.competency_set,
+            "decision": released,
+            "results": results,
+            "shortfall_count": sum(1 for r in results if r["result"] != "met"),
+            "appeal": candidate_reads.appeal_deadlines(released, rules),
+            "rules": rules,
+            "is_owner": is_owner,
+            "courses_url": _courses_url(portfolio),
+        },
+    )
+
+
+def _courses_url(portfolio: Portfolio) -> str:
+    """The catalogue narrowed to the approved courses for the portfolio's set."""
+    return f"{reverse('catalogue:course_list')}?set={portfolio.competency_set.code}"
+
+
+def _decision_reads(portfolio: Portfolio):
+    """(released decision or None, shortfall by competency id) for the workspace and the
+    editor: one query, none for a draft (which has never been decided)."""
+    if portfolio.status == Portfolio.Status.DRAFT:
+        return None, {}
+    # Imported here, not at the top: reviews imports portfolios (see `decision`).
+    from reviews import candidate_reads
+
+    released = candidate_reads.released_decision(portfolio)
+    if released is None or portfolio.status != Portfolio.Status.INFO_REQUESTED:
+        # The flags only matter while the candidate can act on them.
+        return released, {}
+    return released, candidate_reads.decision_shortfall(released)

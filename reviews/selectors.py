@@ -92,7 +92,7 @@ def released_decision_for(portfolio) -> Decision | None:
     return (
         portfolio.decisions.filter(status=Decision.Status.RELEASED)
         .select_related("submission")
-        .order_by("-released_at")
+        .order_by("-released_at", "-pk")
         .first()
     )
 

@@ -36,7 +36,7 @@ def test_seed_demo_is_idempotent(settings, django_user_model):
     assert (django_user_model.objects.count(), EmailAddress.objects.count()) == counts
     # The five documented accounts, four applicants whose applications are in each state and
     # the member of a second course provider.
-    assert counts == (10, 10)
+    assert counts == (12, 12)
 
 
 def test_seed_demo_adds_applications_in_each_state_and_a_candidate_with_mixed_progress(settings):
@@ -54,7 +54,7 @@ def test_seed_demo_adds_applications_in_each_state_and_a_candidate_with_mixed_pr
     candidacy = Candidacy.objects.get(user__email="candidate@example.org")
     statuses = sorted(candidacy.sets.values_list("status", flat=True))
     assert statuses.count("achieved") == 2
-    assert "submitted" in statuses  # the Technology portfolio
+    assert "under_review" in statuses  # the Technology portfolio, being rated
     assert "in_progress" in statuses  # the Communication and Teamwork draft
     assert candidacy.sets.filter(chosen=True).count() == 6
     assert candidacy.acceptance_letter.name.endswith(".pdf")
@@ -86,6 +86,6 @@ def test_seed_demo_gives_the_candidate_a_submitted_and_a_draft_portfolio(setting
     portfolios = Portfolio.objects.filter(candidacy__user__email="candidate@example.org")
     assert sorted(portfolios.values_list("competency_set__code", "status")) == [
         ("communication-teamwork", "draft"),
-        ("technology", "submitted"),
+        ("technology", "under_review"),
     ]
-    assert portfolios.get(status="submitted").submissions.count() == 1
+    assert portfolios.get(status="under_review").submissions.count() == 1
