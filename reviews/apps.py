@@ -13,5 +13,7 @@ class ReviewsConfig(AppConfig):
 
         register_role(
             EVALUATOR,
-            lambda: Evaluator.objects.filter(user=OuterRef("pk"), status="approved"),
+            lambda: Evaluator.objects.filter(
+                user=OuterRef("pk"), status__in=Evaluator.ROLE_STATUSES
+            ),
         )

@@ -43,6 +43,10 @@ class Evaluator(models.Model):
         Status.DECLINED: {Status.APPLIED},
     }
 
+    # A paused evaluator gets no new offers but keeps the role, so they can finish the
+    # reviews they accepted and resume later.
+    ROLE_STATUSES = (Status.APPROVED, Status.INACTIVE)
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evaluator_profile"
     )

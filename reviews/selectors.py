@@ -21,10 +21,10 @@ QUARTER = timedelta(days=91)
 
 
 def evaluator_for_user(user) -> Evaluator | None:
-    """The user's own approved evaluator profile with `qualified_sets` loaded in set order,
-    or None if they have no approved profile (an application still waiting is not one)."""
+    """The user's own evaluator profile, approved or paused, with `qualified_sets` loaded in
+    set order; None if they hold no such profile (an application still waiting is not one)."""
     return (
-        Evaluator.objects.filter(user=user, status=Evaluator.Status.APPROVED)
+        Evaluator.objects.filter(user=user, status__in=Evaluator.ROLE_STATUSES)
         .prefetch_related(
             Prefetch(
                 "qualified_sets",
@@ -65,15 +65,16 @@ def evaluator_counts() -> dict[str, int]:
 
 
 def assignments_visible_to(user) -> QuerySet[Assignment]:
-    """Program staff see every assignment. An approved evaluator sees their own while they
-    hold it (offered, accepted, submitted); declined and withdrawn ones disappear (404)."""
+    """Program staff see every assignment. An evaluator (approved, or paused) sees their own
+    while they hold it (offered, accepted, submitted); declined and withdrawn ones
+    disappear (404)."""
     if not user.is_authenticated:
         return Assignment.objects.none()
     if roles_of(user).is_program_staff:
         return Assignment.objects.all()
     return Assignment.objects.filter(
         evaluator__user=user,
-        evaluator__status=Evaluator.Status.APPROVED,
+        evaluator__status__in=Evaluator.ROLE_STATUSES,
         status__in=Assignment.LIVE_STATUSES,
     )
 

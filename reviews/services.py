@@ -13,14 +13,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from candidates.models import SetProgress
-from lssc.accounts.roles import forget_roles
+from lssc.accounts.models import User
+from lssc.accounts.roles import PROGRAM_STAFF_GROUP, forget_roles
 from lssc.core.errors import DomainError
 from lssc.core.mail import notify
+from lssc.core.templatetags.lssc import deadline
 from lssc.core.transitions import move_status
 from lssc.core.uploads import check_upload
 from lssc.program.selectors import rules_in_force
@@ -66,10 +69,22 @@ def _evaluator_transition(evaluator: Evaluator, new_status: str, *, by, note: st
     return locked, moved
 
 
-def _store_resume(evaluator: Evaluator, upload) -> None:
+def _save_with_resume(evaluator: Evaluator, upload) -> None:
+    """Save the profile, storing a new résumé first when one was sent. The upload is checked
+    by content before anything is written; if the row cannot be saved the new file is
+    removed again, and the replaced file is deleted only once the change has committed."""
+    if upload is None:
+        evaluator.save()
+        return
     check_upload(upload, allowed=RESUME_KINDS, what="résumé", stem="resume", max_bytes=10 * MB)
     old = evaluator.resume.name
     evaluator.resume.save(upload.name, upload, save=False)
+    try:
+        with transaction.atomic():
+            evaluator.save()
+    except BaseException:
+        evaluator.resume.delete(save=False)
+        raise
     if old:
         storage = evaluator.resume.storage
         transaction.on_commit(lambda: storage.delete(old))
@@ -88,13 +103,11 @@ def evaluator_apply(user, *, fields: dict, set_ids, resume=None) -> Evaluator:
         raise DomainError("Choose at least one competency set you could evaluate.")
     created = evaluator is None
     evaluator = evaluator or Evaluator(user=user)
+    if resume is None and not evaluator.resume:
+        raise DomainError("Attach your résumé.")
     for name in PROFILE_FIELDS:
         setattr(evaluator, name, fields[name])
-    if resume is not None:
-        _store_resume(evaluator, resume)
-    if not evaluator.resume:
-        raise DomainError("Attach your résumé.")
-    evaluator.save()
+    _save_with_resume(evaluator, resume)
     evaluator.qualified_sets.set(set_ids)
     if created:
         EvaluatorStatusChange.objects.create(
@@ -104,6 +117,16 @@ def evaluator_apply(user, *, fields: dict, set_ids, resume=None) -> Evaluator:
         evaluator, _ = _evaluator_transition(
             evaluator, Evaluator.Status.APPLIED, by=user, note="Applied again."
         )
+    else:
+        # A waiting application was edited: staff see that in its history; no new email.
+        EvaluatorStatusChange.objects.create(
+            evaluator=evaluator,
+            old_status=evaluator.status,
+            new_status=evaluator.status,
+            actor=user,
+            note="Application updated.",
+        )
+        return evaluator
     notify(
         user,
         kind="evaluator_applied",
@@ -127,10 +150,9 @@ def evaluator_update_profile(evaluator: Evaluator, *, fields: dict, resume=None,
     changed = [name for name in PROFILE_FIELDS if getattr(locked, name) != fields[name]]
     for name in PROFILE_FIELDS:
         setattr(locked, name, fields[name])
+    _save_with_resume(locked, resume)
     if resume is not None:
-        _store_resume(locked, resume)
         changed.append("résumé")
-    locked.save()
     if changed:
         EvaluatorStatusChange.objects.create(
             evaluator=locked,
@@ -148,6 +170,13 @@ def evaluator_approve(evaluator: Evaluator, *, set_ids, by, note: str = "") -> E
     turn on two-factor authentication before opening any portfolio."""
     if not set_ids:
         raise DomainError("Choose the sets this evaluator may rate.")
+    current = Evaluator.objects.select_for_update().get(pk=evaluator.pk)
+    if current.status == Evaluator.Status.APPROVED:
+        return current  # a repeated approval (double click, replayed form) changes nothing
+    if current.status != Evaluator.Status.APPLIED:
+        raise DomainError(
+            f"This profile is {current.get_status_display().lower()}, so it cannot be approved."
+        )
     locked, moved = _evaluator_transition(
         evaluator, Evaluator.Status.APPROVED, by=by, note=note or "Approved."
     )
@@ -312,7 +341,7 @@ def _offer(submission, evaluator, *, role, scope=(), by) -> Assignment:
         lines=[
             f"We would like you to rate a {portfolio_set} portfolio"
             + (" (only the competencies the first two evaluators disagreed on)" if scope else "")
-            + f", due {assignment.due_on:%-d %B %Y}.",
+            + f", due {deadline(assignment.due_on)}.",
             "Open the link to accept or decline. Nothing happens until you choose.",
         ],
         action_url=reverse("reviews:assignment", args=[assignment.pk]),
@@ -428,18 +457,26 @@ def assignment_accept(assignment: Assignment, *, by) -> Assignment:
 
 
 def _back_to_pool_notice(assignment: Assignment, why: str) -> None:
-    """Tell the staff who made the offer that a round needs another evaluator."""
-    if assignment.offered_by_id is None:
-        return
-    notify(
-        assignment.offered_by,
-        kind="assignment_returned",
-        subject=f"A {assignment.portfolio.competency_set.name} portfolio needs another evaluator",
-        lines=[why],
-        action_url=reverse("staff:portfolio_assign", args=[assignment.portfolio_id]),
-        action_label="Assign an evaluator",
-        reason="You received this email because you assigned this portfolio.",
-    )
+    """Tell the staff member who made the offer that a round needs another evaluator; for an
+    offer the system made itself (an adjudicator), tell every program staff member."""
+    if assignment.offered_by_id is not None:
+        recipients = [assignment.offered_by]
+    else:
+        recipients = list(
+            User.objects.filter(groups__name=PROGRAM_STAFF_GROUP, is_active=True).order_by("pk")
+        )
+    for recipient in recipients:
+        notify(
+            recipient,
+            kind="assignment_returned",
+            subject=(
+                f"A {assignment.portfolio.competency_set.name} portfolio needs another evaluator"
+            ),
+            lines=[why],
+            action_url=reverse("staff:portfolio_assign", args=[assignment.portfolio_id]),
+            action_label="Assign an evaluator",
+            reason="You received this email because you are LSSC program staff.",
+        )
 
 
 @transaction.atomic
@@ -448,6 +485,8 @@ def assignment_decline(assignment: Assignment, *, reason: str = "", by) -> Assig
     locked = _lock_own(assignment, by)
     if locked.status == Assignment.Status.DECLINED:
         return locked
+    if locked.status == Assignment.Status.WITHDRAWN:
+        _require_live(locked)
     if locked.status != Assignment.Status.OFFERED:
         raise DomainError("Only an offer can be declined; ask program staff to withdraw you.")
     locked, _ = _assignment_transition(
@@ -495,13 +534,12 @@ def assignments_release_stale(*, today=None) -> int:
     offer_cutoff = timezone.now() - timedelta(days=settings.EVALUATION_OFFER_DAYS)
     due_cutoff = today - timedelta(days=settings.EVALUATION_OVERDUE_GRACE_DAYS)
     stale = list(
-        Assignment.objects.filter(status=Assignment.Status.OFFERED, offered_at__lt=offer_cutoff)
-        .values_list("pk", flat=True)
-        .union(
-            Assignment.objects.filter(
-                status=Assignment.Status.ACCEPTED, due_on__lt=due_cutoff
-            ).values_list("pk", flat=True)
+        Assignment.objects.filter(
+            Q(status=Assignment.Status.OFFERED, offered_at__lt=offer_cutoff)
+            | Q(status=Assignment.Status.ACCEPTED, due_on__lt=due_cutoff)
         )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     released = 0
     for pk in stale:

@@ -105,3 +105,17 @@ def test_reviews_home_query_count_does_not_grow_with_the_number_of_sets(client, 
 
     assert len(response.context["qualified_sets"]) == len(sets) > 1
     assert len(all_sets) == len(one_set)
+
+
+def test_an_evaluator_with_nothing_assigned_is_told_what_each_list_is_for(client, evaluator):
+    client.force_login(evaluator)
+
+    response = client.get(URL)
+
+    html = response.content.decode()
+    queue = response.context["queue"]
+    assert (queue.offered, queue.accepted, queue.history) == ([], [], [])
+    assert "No offers waiting. When program staff offer you a portfolio" in html
+    assert "Nothing to rate right now." in html
+    assert "No submitted reviews yet." in html
+    assert f'href="{reverse("reviews:profile")}"' in html

@@ -39,6 +39,9 @@ STATUS_STYLES = {
     "active": "primary",
     "submitted": "primary",
     "under_review": "primary",
+    "applied": "primary",
+    "offered": "primary",
+    "accepted": "primary",
     # someone has to act on a request
     "info_requested": "warning",
     "changes_requested": "warning",
@@ -57,6 +60,7 @@ STATUS_STYLES = {
     "revoked": "danger",
     "suspended": "danger",
     "expired": "dark",
+    "inactive": "secondary",
 }
 
 
