@@ -368,6 +368,8 @@ def assignment_offer(submission: PortfolioSubmission, evaluator: Evaluator, *, b
             + (choice.why_not if choice else "they are not an active evaluator for this set.")
         )
     if state.needs_adjudicator:
+        if state.adjudicator_live:
+            raise DomainError("A third evaluator is already at work on this round.")
         return _offer(
             submission,
             choice.evaluator,
@@ -392,6 +394,8 @@ def assignment_auto_assign(submission: PortfolioSubmission, *, by) -> list[Assig
         raise DomainError("This round already has a decision.")
     ranked = [c for c in eligible_evaluators(submission) if c.eligible]
     if state.needs_adjudicator:
+        if state.adjudicator_live:
+            raise DomainError("A third evaluator is already at work on this round.")
         if not ranked:
             raise DomainError("No eligible evaluator is free to adjudicate; widen the pool.")
         return [

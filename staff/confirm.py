@@ -21,19 +21,19 @@ def _submission_key(request, token: str) -> str:
     return f"staff:submission:{request.user.pk}:{token}"
 
 
-def _claim_submission(request, token: str) -> bool:
+def claim_submission(request, token: str) -> bool:
     """True the first time a confirm form with this token is sent; False for a repeat (a
     double click, a resend), which must do nothing. An atomic cache add is the claim, so two
     requests arriving together cannot both win."""
     return cache.add(_submission_key(request, token), True, SUBMISSION_TOKEN_SECONDS)
 
 
-def _release_submission(request, token: str) -> None:
+def release_submission(request, token: str) -> None:
     """The action failed: let the same form be sent again once it is corrected."""
     cache.delete(_submission_key(request, token))
 
 
-def _already_sent(request) -> bool:
+def already_sent(request) -> bool:
     """Whether the posted form's token was spent already. Checked before the form is
     validated: after the first press the data no longer fits (the fee is paid, the deadline
     moved), and the second press should say it was done, not that the input is wrong."""
@@ -41,7 +41,7 @@ def _already_sent(request) -> bool:
     return len(token) == 32 and cache.get(_submission_key(request, token)) is not None
 
 
-def _say_already_sent(request, done_url: str):
+def say_already_sent(request, done_url: str):
     messages.info(
         request,
         "That form was already sent, so nothing was done a second time. The history shows "
@@ -63,16 +63,16 @@ def confirm_page(
     calls `perform` (which calls a service and returns the success message), then redirects
     to `done_url`. A DomainError is shown at the form with everything typed kept."""
     if request.method == "POST":
-        if _already_sent(request):
-            return _say_already_sent(request, done_url)
+        if already_sent(request):
+            return say_already_sent(request, done_url)
         if form.is_valid():
             token = form.cleaned_data["submission"]
-            if not _claim_submission(request, token):  # the twin request won the race
-                return _say_already_sent(request, done_url)
+            if not claim_submission(request, token):  # the twin request won the race
+                return say_already_sent(request, done_url)
             try:
                 message = perform(form.cleaned_data)
             except DomainError as error:
-                _release_submission(request, token)
+                release_submission(request, token)
                 form.add_error(None, str(error))
             else:
                 messages.success(request, message)

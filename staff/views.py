@@ -30,6 +30,7 @@ from lssc.accounts.selectors import user_counts
 from lssc.core.dates import add_years
 from lssc.core.files import private_file_response
 from lssc.program.selectors import competency_sets_in_force
+from reviews.rounds import round_queue_counts
 from reviews.selectors import evaluator_counts
 from staff.confirm import confirm_page
 from staff.forms import (
@@ -72,6 +73,7 @@ def staff_home(request):
             ),
             "courses": course_queue_counts(request.user),
             "completions": completion_counts(request.user),
+            "portfolio_queue": round_queue_counts(),
         },
     )
 
