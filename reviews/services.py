@@ -287,7 +287,7 @@ def _assignment_transition(assignment: Assignment, new_status: str, *, by, note:
 
 def _lock_submission(submission: PortfolioSubmission) -> PortfolioSubmission:
     return (
-        PortfolioSubmission.objects.select_for_update()
+        PortfolioSubmission.objects.select_for_update(of=("self",))
         .select_related("portfolio__competency_set", "portfolio__candidacy")
         .get(pk=submission.pk)
     )
@@ -428,7 +428,9 @@ def assignment_auto_assign(submission: PortfolioSubmission, *, by) -> list[Assig
 
 def _lock_own(assignment: Assignment, evaluator_user) -> Assignment:
     locked = (
-        Assignment.objects.select_for_update().select_related("evaluator").get(pk=assignment.pk)
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("evaluator")
+        .get(pk=assignment.pk)
     )
     if locked.evaluator.user_id != evaluator_user.pk:
         raise DomainError("This assignment is not yours.")
