@@ -699,6 +699,11 @@ def _draft_decision(submission: PortfolioSubmission, state) -> Decision:
             "outcome_label": Decision.Outcome(outcome).label,
             "results": [dict(r, result_label=labels[r["result"]]) for r in results],
             "overall_comments": state.overall_comments,
+            "evaluators_phrase": (
+                "Two expert evaluators, and a third on the competencies where they disagreed,"
+                if state.disputed
+                else "Two expert evaluators"
+            ),
             "rules": rules,
         },
     ).strip()
