@@ -1,19 +1,15 @@
 """The evaluator's own profile (/reviews/profile/): their details and résumé, the sets staff
 confirmed, declared conflicts of interest, and pausing or resuming new offers.
 
-Who gets in: an approved evaluator (the evaluator role, two-factor authentication included)
-and also a paused one. Pausing takes the evaluator role away (the role is an approved
-profile), yet a paused evaluator must still reach this page to resume, so the gate here lets
-them in too, with the same two-factor rule. Everyone else gets what `evaluator_required`
-gives: the login page, or 403.
+Who gets in: evaluators, approved or paused (a paused evaluator keeps the role so they can
+resume here and finish what they accepted), with two-factor authentication on. Everyone else
+gets what `evaluator_required` gives: the login page, or 403.
 """
 
 from __future__ import annotations
 
 from functools import wraps
 
-from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -22,7 +18,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lssc.accounts.permissions import evaluator_required
-from lssc.accounts.roles import EVALUATOR
 from lssc.core.errors import DomainError
 from reviews import services
 from reviews.forms import ConflictForm, EvaluatorProfileForm
@@ -30,34 +25,19 @@ from reviews.models import Evaluator
 from reviews.recruit_views import install_resume_handler, refused_upload, save_errors_to_form
 from reviews.selectors import evaluator_profile_for_user
 
-OWN_PROFILE_STATUSES = (Evaluator.Status.APPROVED, Evaluator.Status.INACTIVE)
-
 
 def own_profile_required(view):
-    """`evaluator_required`, letting a paused evaluator in as well (see the module
-    docstring). The view receives the signed-in person's profile after `request`."""
+    """`evaluator_required` (approved or paused, with two-factor authentication), passing
+    the signed-in person's profile to the view after `request`."""
 
+    @evaluator_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        evaluator = evaluator_profile_for_user(request.user)  # None when signed out
-
-        def with_profile(request, *args, **kwargs):
-            if evaluator is None or evaluator.status not in OWN_PROFILE_STATUSES:
-                # The role check passed, so the approval was withdrawn a moment ago.
-                raise Http404("No evaluator profile.")
-            return view(request, evaluator, *args, **kwargs)
-
-        if evaluator is not None and evaluator.status == Evaluator.Status.INACTIVE:
-            if EVALUATOR in settings.MFA_REQUIRED_ROLES and not is_mfa_enabled(request.user):
-                messages.info(
-                    request,
-                    "Your role gives you access to other people's records, so it needs "
-                    "two-factor authentication. Set up an authenticator app here, then go "
-                    "back to the page you wanted.",
-                )
-                return redirect("mfa_activate_totp")
-            return with_profile(request, *args, **kwargs)
-        return evaluator_required(with_profile)(request, *args, **kwargs)
+        evaluator = evaluator_profile_for_user(request.user)
+        if evaluator is None or evaluator.status not in Evaluator.ROLE_STATUSES:
+            # The role check passed, so the approval was withdrawn a moment ago.
+            raise Http404("No evaluator profile.")
+        return view(request, evaluator, *args, **kwargs)
 
     return wrapped
 
