@@ -12,3 +12,5 @@ class CandidatesConfig(AppConfig):
         from .models import Candidacy
 
         register_role(CANDIDATE, lambda: Candidacy.objects.filter(user=OuterRef("pk")))
+
+        from candidates import reminders  # noqa: F401  (registers its reminder kinds)

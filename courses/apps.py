@@ -12,3 +12,5 @@ class CoursesConfig(AppConfig):
         from .models import ProviderMembership
 
         register_role(PROVIDER, lambda: ProviderMembership.objects.filter(user=OuterRef("pk")))
+
+        from courses import reminders  # noqa: F401  (registers its reminder kinds)

@@ -12,3 +12,11 @@ def expire_course_approvals_task() -> int:
         course_expire(course)
         count += 1
     return count
+
+
+@shared_task
+def course_approval_notices_task() -> int:
+    """Tell providers 120 and 30 days before a course approval ends. Idempotent."""
+    from courses.reminders import course_approval_notices
+
+    return course_approval_notices()

@@ -33,6 +33,34 @@ app.conf.beat_schedule = {
         "task": "reviews.tasks.release_stale_assignments_task",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Every morning, remind candidates of their deadline (12, 6, 3, 1 months before) and lapse
+    # candidacies whose deadline has passed.
+    "candidacy-reminders": {
+        "task": "candidates.tasks.candidacy_reminders_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Every morning, remind certificate holders about renewal and expire certificates whose
+    # grace period has ended.
+    "certificate-reminders": {
+        "task": "candidates.tasks.certificate_reminders_task",
+        "schedule": crontab(hour=7, minute=10),
+    },
+    # Every morning, remind evaluators of reviews due soon or overdue, and tell staff of
+    # reviews that stay overdue.
+    "assignment-reminders": {
+        "task": "reviews.tasks.assignment_reminders_task",
+        "schedule": crontab(hour=7, minute=20),
+    },
+    # Every morning, tell providers 120 and 30 days before a course approval ends.
+    "course-approval-notices": {
+        "task": "courses.tasks.course_approval_notices_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # Every day at noon, nudge applicants whose draft has been idle for two weeks.
+    "application-idle-reminders": {
+        "task": "candidates.tasks.application_idle_reminders_task",
+        "schedule": crontab(hour=12, minute=0),
+    },
     # Every ten minutes, send any email whose first attempt failed (SMTP down, worker crash).
     "retry-unsent-email": {
         "task": "lssc.core.tasks.retry_unsent_email_task",

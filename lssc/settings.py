@@ -201,6 +201,10 @@ EVALUATION_DUE_DAYS = env.int("EVALUATION_DUE_DAYS", 30, minimum=1)
 EVALUATION_OFFER_DAYS = env.int("EVALUATION_OFFER_DAYS", 7, minimum=1)
 EVALUATION_OVERDUE_GRACE_DAYS = env.int("EVALUATION_OVERDUE_GRACE_DAYS", 7, minimum=0)
 EVALUATOR_SAME_STATE_CONFLICT = env.bool("EVALUATOR_SAME_STATE_CONFLICT", False)
+# Reminders: days before the due date to remind an evaluator, and days overdue before
+# program staff are told.
+EVALUATION_REMINDER_DAYS = env.int("EVALUATION_REMINDER_DAYS", 5, minimum=1)
+EVALUATION_ESCALATION_DAYS = env.int("EVALUATION_ESCALATION_DAYS", 3, minimum=1)
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {

@@ -20,6 +20,9 @@ urlpatterns = [
     path("courses/", include("courses.catalogue_urls")),
     path("completions/", include("courses.completion_urls")),
     path("portfolios/", include("portfolios.urls")),
+    path("certificates/", include("candidates.certificate_urls")),
+    path("verify/", include("candidates.verify_urls")),
+    path("account/notifications/", include("lssc.accounts.notification_urls")),
     path("staff/", include("staff.urls")),
 ]
 

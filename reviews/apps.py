@@ -17,3 +17,5 @@ class ReviewsConfig(AppConfig):
                 user=OuterRef("pk"), status__in=Evaluator.ROLE_STATUSES
             ),
         )
+
+        from reviews import reminders  # noqa: F401  (registers its reminder kinds)

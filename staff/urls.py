@@ -1,6 +1,13 @@
 from django.urls import path
 
-from staff import course_views, evaluator_views, report_views, review_views, views
+from staff import (
+    certificate_views,
+    course_views,
+    evaluator_views,
+    report_views,
+    review_views,
+    views,
+)
 
 app_name = "staff"
 
@@ -68,5 +75,40 @@ urlpatterns = [
         "reports/evaluators.csv",
         report_views.evaluator_report_csv,
         name="evaluator_report_csv",
+    ),
+    path("certificates/", certificate_views.certificate_list, name="certificates"),
+    path(
+        "certificates/issue/<int:candidacy_pk>/",
+        certificate_views.certificate_issue,
+        name="certificate_issue",
+    ),
+    path("certificates/<int:pk>/", certificate_views.certificate_detail, name="certificate_detail"),
+    path(
+        "certificates/<int:pk>/suspend/",
+        certificate_views.certificate_suspend,
+        name="certificate_suspend",
+    ),
+    path(
+        "certificates/<int:pk>/reinstate/",
+        certificate_views.certificate_reinstate,
+        name="certificate_reinstate",
+    ),
+    path(
+        "certificates/<int:pk>/revoke/",
+        certificate_views.certificate_revoke,
+        name="certificate_revoke",
+    ),
+    path("renewals/", certificate_views.renewal_list, name="renewals"),
+    path("renewals/<int:pk>/", certificate_views.renewal_detail, name="renewal_detail"),
+    path("renewals/<int:pk>/approve/", certificate_views.renewal_approve, name="renewal_approve"),
+    path(
+        "renewals/<int:pk>/request-changes/",
+        certificate_views.renewal_request_changes,
+        name="renewal_request_changes",
+    ),
+    path(
+        "renewals/<int:pk>/entries/<int:entry_pk>/evidence/",
+        certificate_views.renewal_evidence,
+        name="renewal_evidence",
     ),
 ]

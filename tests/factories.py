@@ -394,3 +394,30 @@ def rate_all(assignment, value="met", *, values=None, comment="Clear evidence.")
             assignment, competency_id=item["competency_id"], value=chosen, comment=comment, by=user
         )
     return services.assignment_submit(assignment, by=user)
+
+
+def ready_candidacy(**kwargs):
+    """A candidacy (made by `candidacy_with_progress(**kwargs)`) with every required set and
+    three chosen electives achieved: ready for the certificate."""
+    from candidates.models import SetProgress
+
+    candidacy = candidacy_with_progress(**kwargs)
+    rows = list(candidacy.sets.select_related("competency_set").order_by("competency_set__order"))
+    required = [p for p in rows if p.competency_set.is_required]
+    electives = [p for p in rows if not p.competency_set.is_required][:3]
+    for progress in required + electives:
+        progress.status = SetProgress.Status.ACHIEVED
+        progress.route = SetProgress.Route.COURSE
+        progress.chosen = True
+        progress.achieved_at = timezone.now()
+        progress.achieved_through = "Approved course: Test course"
+        progress.save()
+    return candidacy
+
+
+def issued_certificate(candidacy=None, *, by=None, **kwargs):
+    """A certificate issued through the service to a ready candidacy."""
+    from candidates.certificate_services import certificate_issue
+
+    candidacy = candidacy or ready_candidacy(**kwargs)
+    return certificate_issue(candidacy, by=by or UserFactory(program_staff=True))

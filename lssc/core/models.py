@@ -60,3 +60,61 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.old_status or 'new'} → {self.new_status}"
+
+
+class Reminder(models.Model):
+    """One reminder, recorded once: the unique (kind, subject, stage) row is the claim a
+    sweep takes before it queues the email, in the same transaction. A re-run, an
+    overlapping run or a run after a killed worker finds the row and sends nothing; a run
+    that died before committing left no row, so the next one sends it.
+
+    `subject_id` is the row the reminder is about (its kind says which model) and `anchor`
+    the date it counts from (a deadline, an expiry), so a moved deadline starts its
+    reminders afresh.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reminders"
+    )
+    kind = models.CharField(max_length=40)
+    subject_id = models.PositiveBigIntegerField()
+    anchor = models.DateField()
+    stage = models.CharField(max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+    email = models.ForeignKey(
+        EmailLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    suppressed = models.BooleanField(
+        default=False, help_text="Not emailed: the person turned this kind of reminder off."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_id", "anchor", "stage", "recipient"],
+                name="reminder_once",
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "-created_at"], name="reminder_recipient_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.stage} for {self.subject_id} ({self.anchor})"
+
+
+class NotificationOptOut(models.Model):
+    """A person turned off one optional kind of reminder."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_opt_outs"
+    )
+    kind = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_opt_out_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} opted out of {self.kind}"
