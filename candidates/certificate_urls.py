@@ -1,22 +1,22 @@
 from django.urls import path
 
-from candidates import certificate_views as views
+from candidates import certificate_views, renewal_views
 
 app_name = "certificates"
 
 urlpatterns = [
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/certificate.pdf", views.pdf, name="pdf"),
-    path("<int:pk>/renewal/", views.renewal, name="renewal"),
-    path("<int:pk>/renewal/submit/", views.renewal_submit, name="renewal_submit"),
+    path("<int:pk>/", certificate_views.detail, name="detail"),
+    path("<int:pk>/certificate.pdf", certificate_views.pdf, name="pdf"),
+    path("<int:pk>/renewal/", renewal_views.renewal, name="renewal"),
+    path("<int:pk>/renewal/submit/", renewal_views.renewal_submit, name="renewal_submit"),
     path(
         "<int:pk>/renewal/entries/<int:entry_pk>/remove/",
-        views.ce_remove,
+        renewal_views.ce_remove,
         name="ce_remove",
     ),
     path(
         "<int:pk>/renewal/entries/<int:entry_pk>/evidence/",
-        views.ce_evidence,
+        renewal_views.ce_evidence,
         name="ce_evidence",
     ),
 ]

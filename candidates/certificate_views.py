@@ -7,19 +7,3 @@ def detail(request, *args, **kwargs):  # placeholder until the page is built
 
 def pdf(request, *args, **kwargs):  # placeholder until the page is built
     raise Http404("Not built yet.")
-
-
-def renewal(request, *args, **kwargs):  # placeholder until the page is built
-    raise Http404("Not built yet.")
-
-
-def ce_remove(request, *args, **kwargs):  # placeholder until the page is built
-    raise Http404("Not built yet.")
-
-
-def ce_evidence(request, *args, **kwargs):  # placeholder until the page is built
-    raise Http404("Not built yet.")
-
-
-def renewal_submit(request, *args, **kwargs):  # placeholder until the page is built
-    raise Http404("Not built yet.")

@@ -23,23 +23,3 @@ def certificate_reinstate(request, *args, **kwargs):  # placeholder until the pa
 
 def certificate_revoke(request, *args, **kwargs):  # placeholder until the page is built
     raise Http404("Not built yet.")
-
-
-def renewal_list(request, *args, **kwargs):  # placeholder until the page is built
-    raise Http404("Not built yet.")
-
-
-def renewal_detail(request, *args, **kwargs):  # placeholder until the page is built
-    raise Http404("Not built yet.")
-
-
-def renewal_approve(request, *args, **kwargs):  # placeholder until the page is built
-    raise Http404("Not built yet.")
-
-
-def renewal_request_changes(request, *args, **kwargs):  # placeholder until the page is built
-    raise Http404("Not built yet.")
-
-
-def renewal_evidence(request, *args, **kwargs):  # placeholder until the page is built
-    raise Http404("Not built yet.")

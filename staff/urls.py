@@ -98,17 +98,17 @@ urlpatterns = [
         certificate_views.certificate_revoke,
         name="certificate_revoke",
     ),
-    path("renewals/", certificate_views.renewal_list, name="renewals"),
-    path("renewals/<int:pk>/", certificate_views.renewal_detail, name="renewal_detail"),
-    path("renewals/<int:pk>/approve/", certificate_views.renewal_approve, name="renewal_approve"),
+    path("renewals/", renewal_views.renewal_list, name="renewals"),
+    path("renewals/<int:pk>/", renewal_views.renewal_detail, name="renewal_detail"),
+    path("renewals/<int:pk>/approve/", renewal_views.renewal_approve, name="renewal_approve"),
     path(
         "renewals/<int:pk>/request-changes/",
-        certificate_views.renewal_request_changes,
+        renewal_views.renewal_request_changes,
         name="renewal_request_changes",
     ),
     path(
         "renewals/<int:pk>/entries/<int:entry_pk>/evidence/",
-        certificate_views.renewal_evidence,
+        renewal_views.renewal_evidence,
         name="renewal_evidence",
     ),
 ]
