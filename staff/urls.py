@@ -4,6 +4,7 @@ from staff import (
     certificate_views,
     course_views,
     evaluator_views,
+    renewal_views,
     report_views,
     review_views,
     views,
