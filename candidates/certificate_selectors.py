@@ -60,7 +60,9 @@ def certificate_public_status(certificate: Certificate, rules, today=None) -> Pu
     if status == Certificate.Status.REVOKED:
         return PublicStatus("revoked", "Revoked", certificate.status_reason)
     if status == Certificate.Status.SUSPENDED:
-        return PublicStatus("suspended", "Suspended", certificate.status_reason)
+        # Why a certificate is suspended is between the holder and the office; the public
+        # page says only that it is.
+        return PublicStatus("suspended", "Suspended")
     if status == Certificate.Status.EXPIRED:
         return PublicStatus("expired", "Expired", f"Expired on {certificate.expires_on:%-d %B %Y}.")
     if today > certificate.expires_on:

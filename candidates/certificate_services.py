@@ -184,10 +184,13 @@ def certificate_revoke(certificate: Certificate, *, reason: str, by) -> Certific
 @transaction.atomic
 def certificate_expire(certificate: Certificate) -> tuple[Certificate, bool]:
     """Mark a certificate expired once its renewal grace period has passed (the expiry
-    job; a repeat does nothing). Returns (certificate, whether it moved)."""
+    job; a repeat does nothing), unless a renewal sent in time waits for staff. Returns
+    (certificate, whether it moved)."""
     locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if locked.status != Certificate.Status.VALID:
         return locked, False
+    if Renewal.objects.filter(certificate=locked, status=Renewal.Status.SUBMITTED).exists():
+        return locked, False  # sent in time; it waits for staff, not for the calendar
     window = renewal_window(locked.expires_on, rules_in_force())
     if timezone.localdate() <= window.closes:
         return locked, False

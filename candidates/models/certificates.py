@@ -39,7 +39,8 @@ class Certificate(models.Model):
     TRANSITIONS = {
         Status.VALID: {Status.SUSPENDED, Status.REVOKED, Status.EXPIRED, Status.REPLACED},
         Status.SUSPENDED: {Status.VALID, Status.REVOKED},
-        Status.EXPIRED: {Status.REVOKED},
+        # A renewal sent in the grace period may be approved after it ends.
+        Status.EXPIRED: {Status.REVOKED, Status.REPLACED},
         Status.REPLACED: set(),
         Status.REVOKED: set(),
     }

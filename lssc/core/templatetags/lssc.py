@@ -61,6 +61,7 @@ STATUS_STYLES = {
     "suspended": "danger",
     "expired": "dark",
     "inactive": "secondary",
+    "replaced": "secondary",
 }
 
 
