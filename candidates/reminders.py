@@ -22,7 +22,7 @@ from candidates.renewal_rules import renewal_window
 from candidates.selectors import candidacy_progress, progress_summary
 from candidates.services import _candidacy_transition
 from lssc.core.dates import add_months
-from lssc.core.reminders import not_reminded, register_kind, send_reminder
+from lssc.core.reminders import emailed, not_reminded, register_kind, send_reminder
 from lssc.core.templatetags.lssc import deadline as deadline_text
 from lssc.program.selectors import rules_in_force
 
@@ -58,10 +58,7 @@ DEADLINE_STAGES = [(12, "12m"), (6, "6m"), (3, "3m"), (1, "1m")]
 APPLICATION_IDLE_DAYS = 14
 # Drafts idle longer than this are not chased again (one reminder per idle spell).
 APPLICATION_IDLE_HORIZON_DAYS = 90
-CANDIDATE_REASON = (
-    "You received this reminder because you are an LSSC candidate. You can turn off optional "
-    "reminders on your notifications page."
-)
+CANDIDATE_REASON = "You received this reminder because you are an LSSC candidate."
 
 
 def _in_stage_window(queryset, field: str, today, stages):
@@ -91,24 +88,26 @@ def candidacy_deadline_reminders(today=None) -> int:
         for candidacy in due.order_by("pk").iterator(chunk_size=200):
             summary = progress_summary(candidacy_progress(candidacy), rules)
             when = "a year" if months == 12 else f"{months} month{'s' if months > 1 else ''}"
-            if send_reminder(
-                recipient=candidacy.user,
-                kind=CANDIDACY_DEADLINE.code,
-                subject_id=candidacy.pk,
-                anchor=candidacy.deadline,
-                stage=stage,
-                subject=f"About {when} left to finish your LSSC candidacy",
-                lines=[
-                    f"Your candidacy deadline is {deadline_text(candidacy.deadline)}.",
-                    f"You have achieved {summary.achieved} of the {summary.needed} sets you "
-                    f"need ({summary.required_achieved} of {summary.required_needed} required, "
-                    f"{summary.electives_achieved} of {summary.electives_needed} electives).",
-                    "Your dashboard shows the next step for each set. If you need more time, "
-                    "contact the program office before the deadline.",
-                ],
-                action_url=reverse("candidates:dashboard"),
-                action_label="Open your dashboard",
-                reason=CANDIDATE_REASON,
+            if emailed(
+                send_reminder(
+                    recipient=candidacy.user,
+                    kind=CANDIDACY_DEADLINE.code,
+                    subject_id=candidacy.pk,
+                    anchor=candidacy.deadline,
+                    stage=stage,
+                    subject=f"About {when} left to finish your LSSC candidacy",
+                    lines=[
+                        f"Your candidacy deadline is {deadline_text(candidacy.deadline)}.",
+                        f"You have achieved {summary.achieved} of the {summary.needed} sets you "
+                        f"need ({summary.required_achieved} of {summary.required_needed} required, "
+                        f"{summary.electives_achieved} of {summary.electives_needed} electives).",
+                        "Your dashboard shows the next step for each set. If you need more time, "
+                        "contact the program office before the deadline.",
+                    ],
+                    action_url=reverse("candidates:dashboard"),
+                    action_label="Open your dashboard",
+                    reason=CANDIDATE_REASON,
+                )
             ):
                 sent += 1
     return sent
@@ -199,25 +198,24 @@ def certificate_renewal_reminders(today=None) -> int:
                     f"{certificate.expires_on:%-d %B %Y}. Renewal is open until "
                     f"{window.closes:%-d %B %Y}."
                 )
-            if send_reminder(
-                recipient=certificate.candidacy.user,
-                kind=CERTIFICATE_RENEWAL.code,
-                subject_id=certificate.pk,
-                anchor=certificate.expires_on,
-                stage=stage,
-                subject=subject,
-                lines=[
-                    first,
-                    f"To renew, log {rules.renewal_hours} contact hours of continuing "
-                    f"education, at least {rules.renewal_technology_hours} on technology, and "
-                    "submit your renewal.",
-                ],
-                action_url=reverse("certificates:renewal", args=[certificate.pk]),
-                action_label="Work on your renewal",
-                reason=(
-                    "You received this reminder because you hold the LSSC certificate. You can "
-                    "turn off optional reminders on your notifications page."
-                ),
+            if emailed(
+                send_reminder(
+                    recipient=certificate.candidacy.user,
+                    kind=CERTIFICATE_RENEWAL.code,
+                    subject_id=certificate.pk,
+                    anchor=certificate.expires_on,
+                    stage=stage,
+                    subject=subject,
+                    lines=[
+                        first,
+                        f"To renew, log {rules.renewal_hours} contact hours of continuing "
+                        f"education, at least {rules.renewal_technology_hours} on technology, and "
+                        "submit your renewal.",
+                    ],
+                    action_url=reverse("certificates:renewal", args=[certificate.pk]),
+                    action_label="Work on your renewal",
+                    reason="You received this reminder because you hold the LSSC certificate.",
+                )
             ):
                 sent += 1
     return sent
@@ -277,19 +275,21 @@ def application_idle_reminders(now=None) -> int:
     )
     sent = 0
     for application in due.order_by("pk").iterator(chunk_size=200):
-        if send_reminder(
-            recipient=application.user,
-            kind=APPLICATION_IDLE.code,
-            subject_id=application.pk,
-            anchor=application.idle_since,
-            stage="idle",
-            subject="Your LSSC application is waiting for you",
-            lines=[
-                "You started an application to become an LSSC candidate. Everything you "
-                "entered is saved; pick up where you stopped whenever you are ready.",
-            ],
-            action_url=reverse("apply:start"),
-            action_label="Continue your application",
+        if emailed(
+            send_reminder(
+                recipient=application.user,
+                kind=APPLICATION_IDLE.code,
+                subject_id=application.pk,
+                anchor=application.idle_since,
+                stage="idle",
+                subject="Your LSSC application is waiting for you",
+                lines=[
+                    "You started an application to become an LSSC candidate. Everything you "
+                    "entered is saved; pick up where you stopped whenever you are ready.",
+                ],
+                action_url=reverse("apply:start"),
+                action_label="Continue your application",
+            )
         ):
             sent += 1
     return sent

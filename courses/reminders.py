@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Course
-from lssc.core.reminders import register_kind, send_reminder
+from lssc.core.reminders import emailed, register_kind, send_reminder
 
 COURSE_APPROVAL_EXPIRY = register_kind(
     "course_approval_expiry",
@@ -44,25 +44,27 @@ def course_approval_notices(today=None) -> int:
         )
         for course in courses:
             for membership in course.provider.memberships.all():
-                if send_reminder(
-                    recipient=membership.user,
-                    kind=COURSE_APPROVAL_EXPIRY.code,
-                    subject_id=course.pk,
-                    anchor=course.approval_expires_on,
-                    stage=stage,
-                    subject=f"Approval of “{course.title}” ends in {days} days",
-                    lines=[
-                        f"The approval of {course.title} ends on "
-                        f"{course.approval_expires_on:%-d %B %Y}. After that it leaves the "
-                        "catalogue and new completions no longer count.",
-                        "Ask for a renewal from the course page to keep it approved.",
-                    ],
-                    action_url=reverse("courses:course_detail", args=[course.pk]),
-                    action_label="Open the course",
-                    reason=(
-                        "You received this notice because you are a member of "
-                        f"{course.provider.name} on the LSSC website."
-                    ),
+                if emailed(
+                    send_reminder(
+                        recipient=membership.user,
+                        kind=COURSE_APPROVAL_EXPIRY.code,
+                        subject_id=course.pk,
+                        anchor=course.approval_expires_on,
+                        stage=stage,
+                        subject=f"Approval of “{course.title}” ends in {days} days",
+                        lines=[
+                            f"The approval of {course.title} ends on "
+                            f"{course.approval_expires_on:%-d %B %Y}. After that it leaves the "
+                            "catalogue and new completions no longer count.",
+                            "Ask for a renewal from the course page to keep it approved.",
+                        ],
+                        action_url=reverse("courses:course_detail", args=[course.pk]),
+                        action_label="Open the course",
+                        reason=(
+                            "You received this notice because you are a member of "
+                            f"{course.provider.name} on the LSSC website."
+                        ),
+                    )
                 ):
                     sent += 1
     return sent

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lssc.accounts.models import User
 from lssc.accounts.roles import PROGRAM_STAFF_GROUP
-from lssc.core.reminders import not_reminded, register_kind, send_reminder
+from lssc.core.reminders import emailed, not_reminded, register_kind, send_reminder
 from lssc.core.templatetags.lssc import deadline
 from reviews.models import Assignment
 
@@ -69,41 +69,45 @@ def assignment_reminders(today=None) -> int:
                     f"Your review was due {deadline(assignment.due_on)}. Please submit it, or "
                     "tell the program office if you cannot finish it."
                 )
-            if send_reminder(
-                recipient=assignment.evaluator.user,
-                kind=kind.code,
-                subject_id=assignment.pk,
-                anchor=assignment.due_on,
-                stage=stage,
-                subject=subject,
-                lines=[first],
-                action_url=reverse("reviews:assignment", args=[assignment.pk]),
-                action_label="Open the review",
-                reason=REASON,
+            if emailed(
+                send_reminder(
+                    recipient=assignment.evaluator.user,
+                    kind=kind.code,
+                    subject_id=assignment.pk,
+                    anchor=assignment.due_on,
+                    stage=stage,
+                    subject=subject,
+                    lines=[first],
+                    action_url=reverse("reviews:assignment", args=[assignment.pk]),
+                    action_label="Open the review",
+                    reason=REASON,
+                )
             ):
                 sent += 1
     staff = list(User.objects.filter(groups__name=PROGRAM_STAFF_GROUP, is_active=True))
     for assignment in _accepted().filter(due_on__lt=escalate_before).order_by("pk"):
         for person in staff:
-            if send_reminder(
-                recipient=person,
-                kind=ASSIGNMENT_ESCALATION.code,
-                subject_id=assignment.pk,
-                anchor=assignment.due_on,
-                stage="escalation",
-                subject=(
-                    f"A {assignment.portfolio.competency_set.name} review is "
-                    f"{(today - assignment.due_on).days} days overdue"
-                ),
-                lines=[
-                    f"{assignment.evaluator.user.get_full_name() or assignment.evaluator.user.email}"
-                    f" has not submitted a review that was due {deadline(assignment.due_on)}.",
-                    "Contact the evaluator, or withdraw the assignment so the portfolio can go "
-                    "to someone else.",
-                ],
-                action_url=reverse("staff:portfolio_assign", args=[assignment.portfolio_id]),
-                action_label="Open the portfolio's assignments",
-                reason="You received this email because you are LSSC program staff.",
+            if emailed(
+                send_reminder(
+                    recipient=person,
+                    kind=ASSIGNMENT_ESCALATION.code,
+                    subject_id=assignment.pk,
+                    anchor=assignment.due_on,
+                    stage="escalation",
+                    subject=(
+                        f"A {assignment.portfolio.competency_set.name} review is "
+                        f"{(today - assignment.due_on).days} days overdue"
+                    ),
+                    lines=[
+                        f"{assignment.evaluator.user.get_full_name() or assignment.evaluator.user.email}"
+                        f" has not submitted a review that was due {deadline(assignment.due_on)}.",
+                        "Contact the evaluator, or withdraw the assignment so the portfolio can go "
+                        "to someone else.",
+                    ],
+                    action_url=reverse("staff:portfolio_assign", args=[assignment.portfolio_id]),
+                    action_label="Open the portfolio's assignments",
+                    reason="You received this email because you are LSSC program staff.",
+                )
             ):
                 sent += 1
     return sent

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 
 from lssc.core.mail import notify
 from lssc.core.models import NotificationOptOut, Reminder
@@ -29,6 +31,7 @@ class ReminderKind:
 
 
 KINDS: dict[str, ReminderKind] = {}
+DEFAULT_REASON = "You received this reminder because of your part in the LSSC program."
 
 
 def register_kind(code: str, label: str, description: str, *, optional: bool = False):
@@ -77,6 +80,15 @@ def send_reminder(
             reminder.suppressed = True
             reminder.save(update_fields=["suppressed"])
             return reminder
+        settings_url = f"{settings.SITE_URL}{reverse('notifications:settings')}"
+        how = (
+            f"You can turn this kind of reminder off on your notifications page: {settings_url}"
+            if KINDS[kind].optional
+            else (
+                "This notice cannot be turned off; your notifications page lists every "
+                f"reminder sent to you: {settings_url}"
+            )
+        )
         reminder.email = notify(
             recipient,
             kind=f"reminder:{kind}:{stage}",
@@ -84,14 +96,15 @@ def send_reminder(
             lines=lines,
             action_url=action_url,
             action_label=action_label,
-            reason=reason
-            or (
-                "You received this reminder because of your part in the LSSC program. "
-                "You can turn off optional reminders on your notifications page."
-            ),
+            reason=f"{reason or DEFAULT_REASON} {how}",
         )
         reminder.save(update_fields=["email"])
     return reminder
+
+
+def emailed(reminder: Reminder | None) -> bool:
+    """Whether `send_reminder` emailed someone just now (not a repeat, not turned off)."""
+    return reminder is not None and not reminder.suppressed
 
 
 def not_reminded(queryset, *, kind: str, stage: str, anchor_field: str, recipient_field: str):
