@@ -106,6 +106,11 @@ def certificate_issue(candidacy: Candidacy, *, by) -> Certificate:
     locked = Candidacy.objects.select_for_update().get(pk=candidacy.pk)
     if locked.status == Candidacy.Status.CERTIFIED:
         raise DomainError("This candidate already holds the certificate.")
+    if locked.status != Candidacy.Status.ACTIVE:
+        raise DomainError(
+            f"This candidacy is {locked.get_status_display().lower()}, so no certificate can "
+            "be issued."
+        )
     rules = rules_in_force()
     if not ready_for_certification(locked, rules):
         raise DomainError(

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from candidates.certificate_selectors import current_certificate
+from candidates.certificate_services import ready_for_certification
 from candidates.dashboard_forms import ElectivesForm, RouteForm, WithdrawForm
 from candidates.letters import acceptance_letter_context
 from candidates.models import Candidacy, SetProgress
@@ -61,6 +63,10 @@ def _render_dashboard(request, candidacy, *, electives_form=None, progress=None,
             "electives": [p for p in progress if not p.competency_set.is_required],
             "electives_form": electives_form,
             "timeline": timeline,
+            "ready_for_certification": active and ready_for_certification(candidacy, rules),
+            "certificate": current_certificate(candidacy)
+            if candidacy.status == Candidacy.Status.CERTIFIED
+            else None,
         },
     )
 

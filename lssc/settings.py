@@ -149,6 +149,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_RATE_LIMITS_ENABLED = env.bool("ACCOUNT_RATE_LIMITS_ENABLED", default=True)
+# Certificate look-ups per client address on /verify/: "requests/seconds".
+VERIFY_RATE_LIMIT = env.str("VERIFY_RATE_LIMIT", "20/600")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "LSSC"
 # Roles that see other people's records must use two-factor authentication for their pages.

@@ -839,11 +839,9 @@ def test_release_stale_task_is_scheduled_and_returns_the_count(pool, settings):
     assert release_stale_assignments_task.delay().get() == 0
     first.refresh_from_db()
     assert first.status == Assignment.Status.WITHDRAWN
-    assert [
-        entry["task"]
-        for entry in celery_app.conf.beat_schedule.values()
-        if entry["task"].startswith("reviews.")
-    ] == ["reviews.tasks.release_stale_assignments_task"]
+    assert "reviews.tasks.release_stale_assignments_task" in [
+        entry["task"] for entry in celery_app.conf.beat_schedule.values()
+    ]
 
 
 # --- Ratings ------------------------------------------------------------------------------
