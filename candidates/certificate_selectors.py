@@ -26,6 +26,11 @@ def renewals_visible_to(user) -> QuerySet[Renewal]:
     return Renewal.objects.filter(certificate__in=certificates_visible_to(user))
 
 
+def renewals_waiting_count() -> int:
+    """Renewals submitted and waiting for staff."""
+    return Renewal.objects.filter(status=Renewal.Status.SUBMITTED).count()
+
+
 def current_certificate(candidacy: Candidacy) -> Certificate | None:
     """The candidacy's newest certificate (a renewal's replacement, if any)."""
     return candidacy.certificates.order_by("-issued_on", "-pk").first()

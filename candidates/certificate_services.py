@@ -253,12 +253,26 @@ def renewal_start(certificate: Certificate, *, by) -> Renewal:
 
 
 def _lock_editable(renewal: Renewal) -> Renewal:
-    locked = Renewal.objects.select_for_update().get(pk=renewal.pk)
+    locked = (
+        Renewal.objects.select_for_update(of=("self",))
+        .select_related("certificate")
+        .get(pk=renewal.pk)
+    )
     if not locked.is_editable:
         raise DomainError(
             f"This renewal is {locked.get_status_display().lower()}, so it cannot be changed."
         )
+    if locked.certificate.status != Certificate.Status.VALID:
+        raise DomainError(
+            f"This certificate is {locked.certificate.get_status_display().lower()}, so its "
+            "renewal cannot change."
+        )
     return locked
+
+
+def hours_text(hours) -> str:
+    """5.00 → "5", 7.50 → "7.5"."""
+    return f"{hours.normalize():f}"
 
 
 def ce_add(renewal: Renewal, *, fields: dict, evidence=None, by) -> ContinuingEducation:
@@ -275,6 +289,11 @@ def ce_add(renewal: Renewal, *, fields: dict, evidence=None, by) -> ContinuingEd
         )
     with transaction.atomic():
         locked = _lock_editable(renewal)
+        if fields["completed_on"] < locked.certificate.issued_on:
+            raise DomainError(
+                "Only activities completed since your certificate was issued "
+                f"({locked.certificate.issued_on:%-d %B %Y}) count toward renewal."
+            )
         entry = ContinuingEducation(renewal=locked, **fields)
         if evidence is not None:
             entry.evidence.save(evidence.name, evidence, save=False)
@@ -310,9 +329,9 @@ def renewal_missing(renewal: Renewal, *, today=None, rules=None) -> list[str]:
         missing.append(f"Renewal closed on {window.closes:%-d %B %Y}.")
     progress = hours_progress(renewal.entries.all(), rules)
     if progress.missing:
-        missing.append(f"Log {progress.missing:g} more contact hours.")
+        missing.append(f"Log {hours_text(progress.missing)} more contact hours.")
     if progress.technology_missing:
-        missing.append(f"Log {progress.technology_missing:g} more hours on technology.")
+        missing.append(f"Log {hours_text(progress.technology_missing)} more hours on technology.")
     return missing
 
 
@@ -367,8 +386,9 @@ def renewal_request_changes(renewal: Renewal, *, note: str, by) -> Renewal:
 @transaction.atomic
 def renewal_approve(renewal: Renewal, *, by) -> Certificate:
     """Approve: a new certificate replaces the old one, valid `certificate_years` from the
-    old expiry date (renewing early loses nothing). Returns the new certificate; a repeat
-    returns the one already issued."""
+    old expiry date (renewing early loses nothing, and neither does a renewal sent in the
+    grace period and approved later). Returns the new certificate; a repeat returns the one
+    already issued."""
     locked, moved = _renewal_transition(renewal, Renewal.Status.APPROVED, by=by)
     old = Certificate.objects.select_for_update().get(pk=locked.certificate_id)
     if not moved:
@@ -378,7 +398,7 @@ def renewal_approve(renewal: Renewal, *, by) -> Certificate:
     new = _create_certificate(
         old.candidacy,
         issued_on=today,
-        expires_on=add_years(max(old.expires_on, today), rules.certificate_years),
+        expires_on=add_years(old.expires_on, rules.certificate_years),
         by=by,
         supersedes=old,
     )

@@ -1,4 +1,5 @@
-"""Demo applications in each state, and an admitted candidate with mixed progress."""
+"""Demo applications in each state, an admitted candidate with mixed progress, and a
+certificate holder part-way through renewal."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -6,9 +7,11 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from candidates import services
-from candidates.models import Application, Candidacy, SetProgress
+from candidates import certificate_services, services
+from candidates.models import Application, Candidacy, Certificate, SetProgress
+from candidates.renewal_rules import hours_progress, renewal_window
 from lssc.accounts.demo import demo_user
+from lssc.core.dates import add_months, add_years
 from lssc.program.selectors import rules_in_force
 
 STAFF_EMAIL = "staff@example.org"
@@ -151,6 +154,8 @@ def seed(log):
         _mixed_progress(candidacy, user, staff)
     log("candidate@example.org — an admitted candidate with some sets done")
 
+    _certified_holder(staff, log)
+
 
 def _mixed_progress(candidacy, user, staff):
     sets = {p.competency_set.code: p for p in candidacy.sets.select_related("competency_set")}
@@ -180,3 +185,90 @@ def _mixed_progress(candidacy, user, staff):
         note="Course completion verified.",
         achieved_through="Approved course: Reference Essentials",
     )
+
+
+def _certified_holder(staff, log):
+    """certified@example.org: six sets achieved, a certificate issued about four years and a
+    month ago (back-dated so that its renewal window opened a month ago, whatever the rules'
+    numbers) and a renewal log not yet long enough."""
+    rules = rules_in_force()
+    today = timezone.localdate()
+    user = demo_user("certified@example.org", first_name="Jordan", last_name="Ellis")
+    if not Candidacy.objects.filter(user=user).exists():
+        application = services.application_submit(
+            _filled_application(user, legal_name="Jordan Ellis", state="Oregon"), by=user
+        )
+        services.payment_record(
+            application,
+            amount=rules.fee_standard,
+            method="card",
+            received_on=today,
+            by=staff,
+        )
+        candidacy = services.application_admit(application, by=staff)
+        _six_sets(candidacy, user, staff, rules)
+        certificate = certificate_services.certificate_issue(candidacy, by=staff)
+        expires_on = add_months(today, rules.renewal_window_months - 1)
+        Certificate.objects.filter(pk=certificate.pk).update(
+            issued_on=add_years(expires_on, -rules.certificate_years), expires_on=expires_on
+        )
+        certificate.refresh_from_db()
+        renewal = certificate_services.renewal_start(certificate, by=user)
+        for activity, provider, months_ago, kind, amount, technology in [
+            (
+                "Introduction to Archives (LIS 210)",
+                "Lane Community College",
+                30,
+                "semester",
+                1,
+                False,
+            ),
+            (
+                "Managing the integrated library system",
+                "Oregon Library Association",
+                14,
+                "workshop",
+                6,
+                True,
+            ),
+            ("Pacific Northwest Library Association conference", "PNLA", 5, "conference", 1, False),
+        ]:
+            certificate_services.ce_add(
+                renewal,
+                fields={
+                    "activity": activity,
+                    "provider": provider,
+                    "completed_on": add_months(today, -months_ago),
+                    "kind": kind,
+                    "amount": Decimal(amount),
+                    "technology": technology,
+                },
+                by=user,
+            )
+    certificate = Certificate.objects.filter(candidacy__user=user).order_by("-pk").first()
+    window = renewal_window(certificate.expires_on, rules)
+    progress = hours_progress(certificate.renewal.entries.all(), rules)
+    log(
+        f"certified@example.org — certificate {certificate.number} expires "
+        f"{certificate.expires_on:%-d %B %Y}; renewal window {window.stage(today).replace('_', ' ')} "
+        f"(opened {window.opens:%-d %B %Y}), draft log with {progress.total.normalize():f} of "
+        f"{progress.needed} hours"
+    )
+
+
+def _six_sets(candidacy, user, staff, rules):
+    """Every required set and enough chosen electives achieved through approved courses."""
+    sets = list(candidacy.sets.select_related("competency_set").order_by("competency_set__order"))
+    electives = [p for p in sets if not p.competency_set.is_required][: rules.electives_needed]
+    services.set_progress_choose_electives(
+        candidacy, set_ids=[p.competency_set_id for p in electives], by=user
+    )
+    for progress in [p for p in sets if p.competency_set.is_required] + electives:
+        services.set_progress_transition(
+            services.set_progress_choose_route(progress, route="course", by=user),
+            SetProgress.Status.ACHIEVED,
+            by=staff,
+            route="course",
+            note="Course completion verified.",
+            achieved_through=f"Approved course: {progress.competency_set.name} essentials",
+        )

@@ -9,7 +9,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from candidates import services
-from candidates.certificate_selectors import candidacies_ready_for_certification
+from candidates.certificate_selectors import (
+    candidacies_ready_for_certification,
+    renewals_waiting_count,
+)
 from candidates.eligibility import application_verdict
 from candidates.models import Application, Candidacy
 from candidates.selectors import (
@@ -76,6 +79,7 @@ def staff_home(request):
             "completions": completion_counts(request.user),
             "portfolio_queue": round_queue_counts(),
             "certificates_to_issue": len(candidacies_ready_for_certification()),
+            "renewals_waiting": renewals_waiting_count(),
         },
     )
 

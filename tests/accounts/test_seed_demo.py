@@ -34,9 +34,9 @@ def test_seed_demo_is_idempotent(settings, django_user_model):
     counts = django_user_model.objects.count(), EmailAddress.objects.count()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (django_user_model.objects.count(), EmailAddress.objects.count()) == counts
-    # The five documented accounts, four applicants whose applications are in each state and
-    # the member of a second course provider.
-    assert counts == (12, 12)
+    # The five documented accounts, four applicants whose applications are in each state,
+    # the member of a second course provider and a certificate holder renewing.
+    assert counts == (13, 13)
 
 
 def test_seed_demo_adds_applications_in_each_state_and_a_candidate_with_mixed_progress(settings):
@@ -46,6 +46,7 @@ def test_seed_demo_adds_applications_in_each_state_and_a_candidate_with_mixed_pr
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert sorted(Application.objects.values_list("status", flat=True)) == [
         "admitted",
+        "admitted",  # certified@example.org, the certificate holder
         "declined",
         "draft",
         "info_requested",
