@@ -22,6 +22,7 @@ urlpatterns = [
     path("portfolios/", include("portfolios.urls")),
     path("certificates/", include("candidates.certificate_urls")),
     path("verify/", include("candidates.verify_urls")),
+    path("appeals/", include("reviews.appeal_urls")),
     path("account/notifications/", include("lssc.accounts.notification_urls")),
     path("staff/", include("staff.urls")),
 ]

@@ -38,7 +38,8 @@ class Portfolio(models.Model):
         Status.UNDER_REVIEW: {Status.INFO_REQUESTED, Status.ACHIEVED, Status.NOT_DEMONSTRATED},
         Status.INFO_REQUESTED: {Status.SUBMITTED, Status.NOT_DEMONSTRATED},
         Status.ACHIEVED: set(),
-        Status.NOT_DEMONSTRATED: set(),
+        # An appeal remanded for a new evaluation sends the same round to new evaluators.
+        Status.NOT_DEMONSTRATED: {Status.SUBMITTED},
     }
     EDITABLE_STATUSES = (Status.DRAFT, Status.INFO_REQUESTED)
 
@@ -135,6 +136,14 @@ class PortfolioSubmission(models.Model):
         help_text="[{competency_id, number, statement, narrative, evidence: [ids]}]"
     )
     evidence = models.ManyToManyField(Evidence, related_name="submissions")
+    remanded_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="remand",
+        help_text="For a remanded appeal: the round whose content is evaluated again.",
+    )
 
     class Meta:
         ordering = ["portfolio", "round"]

@@ -308,3 +308,26 @@ def portfolio_record_outcome(portfolio: Portfolio, outcome: str, *, set_status: 
         achieved_through=f"Portfolio, round {locked.submissions.count()}",
     )
     return locked
+
+
+@transaction.atomic
+def portfolio_remand(portfolio: Portfolio, *, round_to_repeat: PortfolioSubmission, by, note: str):
+    """An appeal was remanded: the same content is evaluated again, by new evaluators, as a
+    new round that points back at the one repeated. The portfolio and its set go back to
+    Submitted; the candidate's resubmission allowance is untouched. Returns the new round."""
+    locked = _lock(portfolio)
+    repeat = PortfolioSubmission.objects.create(
+        portfolio=locked,
+        round=locked.submissions.count() + 1,
+        submitted_by=by,
+        learning_statement=round_to_repeat.learning_statement,
+        content=round_to_repeat.content,
+        remanded_from=round_to_repeat,
+    )
+    repeat.evidence.set(round_to_repeat.evidence.all())
+    locked, _ = _portfolio_transition(locked, Portfolio.Status.SUBMITTED, by=by, note=note)
+    progress = locked.candidacy.sets.get(competency_set=locked.competency_set)
+    set_progress_transition(
+        progress, SetProgress.Status.SUBMITTED, by=by, route="portfolio", note=note
+    )
+    return repeat

@@ -8,10 +8,9 @@ names an evaluator: a decision's results carry their comments, not who wrote the
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from django.utils import timezone
-
+from reviews import appeal_services
 from reviews.models import Decision, Rating
 from reviews.selectors import released_decision_for
 
@@ -54,10 +53,6 @@ def decision_shortfall(decision: Decision) -> dict[int, dict]:
 
 
 def appeal_deadlines(decision: Decision, rules) -> dict[str, date]:
-    """The last days to give notice of an appeal and to send its full grounds, counted from
-    the day the decision was released (in the program's time zone)."""
-    released_on = timezone.localdate(decision.released_at)
-    return {
-        "notice_by": released_on + timedelta(days=rules.appeal_notice_days),
-        "grounds_by": released_on + timedelta(days=rules.appeal_grounds_days),
-    }
+    """The last days to give notice of an appeal and to send its full grounds."""
+    found = appeal_services.appeal_deadlines(decision, rules)
+    return {"notice_by": found.notice_by, "grounds_by": found.grounds_by}

@@ -257,3 +257,54 @@ class Decision(models.Model):
 
 class DecisionStatusChange(StatusChange):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="status_changes")
+
+
+class Appeal(models.Model):
+    """A candidate's appeal against a released decision: a notice within
+    `appeal_notice_days` of the release, full grounds within `appeal_grounds_days`; staff
+    review it and either uphold the decision or remand the portfolio for a new evaluation by
+    new evaluators. Personal data: `notice` and `grounds`."""
+
+    class Status(models.TextChoices):
+        NOTICE_FILED = "notice_filed", "Notice of appeal filed"
+        GROUNDS_FILED = "grounds_filed", "Grounds filed"
+        UNDER_REVIEW = "under_review", "Under review"
+        UPHELD = "upheld", "Decision upheld"
+        REMANDED = "remanded", "Remanded for a new evaluation"
+
+    TRANSITIONS = {
+        Status.NOTICE_FILED: {Status.GROUNDS_FILED, Status.UPHELD},
+        Status.GROUNDS_FILED: {Status.UNDER_REVIEW, Status.UPHELD, Status.REMANDED},
+        Status.UNDER_REVIEW: {Status.UPHELD, Status.REMANDED},
+        Status.UPHELD: set(),
+        Status.REMANDED: set(),
+    }
+    OPEN_STATUSES = (Status.NOTICE_FILED, Status.GROUNDS_FILED, Status.UNDER_REVIEW)
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="appeal")
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.NOTICE_FILED)
+    notice = models.TextField(help_text="What is appealed, in a few sentences.")
+    notice_filed_at = models.DateTimeField(auto_now_add=True)
+    grounds_due_on = models.DateField()
+    grounds = models.TextField(blank=True)
+    grounds_filed_at = models.DateTimeField(null=True, blank=True)
+    outcome_note = models.TextField(blank=True, help_text="The reasons given to the candidate.")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["notice_filed_at", "pk"]
+
+    def __str__(self):
+        return f"Appeal of {self.decision}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class AppealStatusChange(StatusChange):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="status_changes")

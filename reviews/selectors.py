@@ -15,7 +15,7 @@ from lssc.program.models import CompetencySet
 from lssc.program.selectors import rules_in_force
 from portfolios.models import PortfolioSubmission
 from reviews import scoring
-from reviews.models import Assignment, ConflictOfInterest, Decision, Evaluator
+from reviews.models import Appeal, Assignment, ConflictOfInterest, Decision, Evaluator
 
 QUARTER = timedelta(days=91)
 
@@ -86,6 +86,15 @@ def decisions_visible_to(user) -> QuerySet[Decision]:
     if roles_of(user).is_program_staff:
         return Decision.objects.all()
     return Decision.objects.filter(portfolio__candidacy__user=user, status=Decision.Status.RELEASED)
+
+
+def appeals_visible_to(user) -> QuerySet[Appeal]:
+    """The candidate sees their own appeals; program staff see every one."""
+    if not user.is_authenticated:
+        return Appeal.objects.none()
+    if roles_of(user).is_program_staff:
+        return Appeal.objects.all()
+    return Appeal.objects.filter(decision__portfolio__candidacy__user=user)
 
 
 def released_decision_for(portfolio) -> Decision | None:
@@ -219,6 +228,7 @@ def eligible_evaluators(
     )
     on_round = {}
     previous = {}
+    rated_before = set()
     for evaluator_id, round_no, role, status in Assignment.objects.filter(
         portfolio=portfolio
     ).values_list("evaluator_id", "submission__round", "role", "status"):
@@ -226,6 +236,10 @@ def eligible_evaluators(
             on_round[evaluator_id] = status
         elif status in (Assignment.Status.SUBMITTED, Assignment.Status.ACCEPTED):
             previous[evaluator_id] = role
+            rated_before.add(evaluator_id)
+    if submission.remanded_from_id:
+        # A remanded appeal is evaluated afresh: nobody who rated this portfolio before.
+        previous = {}
     who = CandidateIdentity.of(portfolio.candidacy)
     choices = []
     for evaluator in evaluators:
@@ -240,6 +254,8 @@ def eligible_evaluators(
         if evaluator.pk not in qualified:
             choice.reasons.append(f"Not qualified for {portfolio.competency_set.name}.")
         choice.reasons += _conflict_reasons(evaluator, who)
+        if submission.remanded_from_id and evaluator.pk in rated_before:
+            choice.reasons.append("Rated this portfolio before; a remanded appeal needs new eyes.")
         if evaluator.load >= evaluator.capacity_per_quarter:
             choice.reasons.append(
                 f"At capacity ({evaluator.load} of {evaluator.capacity_per_quarter} this quarter)."
@@ -297,6 +313,8 @@ def settle_state(submission: PortfolioSubmission) -> RoundState:
     )
     this_round = [a for a in assignments if a.submission_id == submission.pk]
     for a in assignments:
+        if submission.remanded_from_id:
+            break  # a remanded round goes to new evaluators, so no "previous" roles
         if a.submission_id != submission.pk and a.status in (
             Assignment.Status.SUBMITTED,
             Assignment.Status.ACCEPTED,

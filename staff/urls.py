@@ -1,12 +1,17 @@
 from django.urls import path
 
 from staff import (
+    appeal_views,
+    audit_views,
     certificate_views,
     course_views,
     evaluator_views,
+    people_views,
+    program_report_views,
     renewal_views,
     report_views,
     review_views,
+    rules_views,
     views,
 )
 
@@ -112,4 +117,16 @@ urlpatterns = [
         renewal_views.renewal_evidence,
         name="renewal_evidence",
     ),
+    path("search/", people_views.search, name="search"),
+    path("people/<int:pk>/", people_views.person, name="person"),
+    path("audit/", audit_views.audit, name="audit"),
+    path("reports/", program_report_views.report_index, name="reports"),
+    path("reports/<slug:name>/", program_report_views.report, name="report"),
+    path("reports/<slug:name>.csv", program_report_views.report_csv, name="report_csv"),
+    path("rules/", rules_views.rules, name="rules"),
+    path("rules/new/", rules_views.rules_new, name="rules_new"),
+    path("appeals/", appeal_views.appeal_list, name="appeals"),
+    path("appeals/<int:pk>/", appeal_views.appeal_detail, name="appeal_detail"),
+    path("appeals/<int:pk>/uphold/", appeal_views.appeal_uphold, name="appeal_uphold"),
+    path("appeals/<int:pk>/remand/", appeal_views.appeal_remand, name="appeal_remand"),
 ]

@@ -118,3 +118,29 @@ class NotificationOptOut(models.Model):
 
     def __str__(self):
         return f"{self.user} opted out of {self.kind}"
+
+
+class AuditEvent(models.Model):
+    """A staff action that changes no status (a deadline extension, an edit of the program
+    rules, a payment recorded, a letter edited…): who, when, on what, before and after.
+    Status moves are audited by each app's `…StatusChange` rows; the audit page reads both.
+    Rows are only ever added."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80, help_text="e.g. candidates.candidacy")
+    object_id = models.CharField(max_length=40)
+    object_label = models.CharField(max_length=200)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self):
+        return f"{self.action} on {self.object_label}"
