@@ -14,7 +14,7 @@ ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run install test lint format worker beat clean bench
+.PHONY: run install test lint format worker beat clean bench bench-reminders
 
 ## run: install, migrate, load the demo accounts and start the development server
 run: install
@@ -48,9 +48,16 @@ format: install
 	$(VENV)/bin/ruff format .
 
 ## bench: upload a 200 MB file through the real upload path and print the server's peak
-## memory growth (must stay under 30 MB); a benchmark, not part of `make test`
+## memory growth (must stay under 30 MB), then the reminder-sweep benchmark; benchmarks, not
+## part of `make test`
 bench: install
 	$(VENV)/bin/python scripts/bench_upload.py
+	$(VENV)/bin/python scripts/bench_reminders.py
+
+## bench-reminders: time the reminder sweeps at 10,000 and 100,000 rows with the same 200 due
+## and print the ratio (needs PostgreSQL); ARGS="--control" also shows what following N looks like
+bench-reminders: install
+	$(VENV)/bin/python scripts/bench_reminders.py $(ARGS)
 
 ## worker: a Celery worker for local use; the site and the worker both need CELERY_BROKER_URL
 worker: install

@@ -246,6 +246,10 @@ class Candidacy(models.Model):
     class Meta:
         ordering = ["-admitted_at"]
         verbose_name_plural = "candidacies"
+        # The reminder and lapse sweeps read active candidacies by deadline range.
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="candidacy_status_deadline_idx")
+        ]
 
     def __str__(self):
         return f"{self.number} ({self.user})"
