@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0003_certificates_and_renewals'),
+        ("candidates", "0003_certificates_and_renewals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='candidacy',
-            index=models.Index(fields=['status', 'deadline'], name='candidacy_status_deadline_idx'),
+            model_name="candidacy",
+            index=models.Index(fields=["status", "deadline"], name="candidacy_status_deadline_idx"),
         ),
     ]
