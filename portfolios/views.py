@@ -433,6 +433,7 @@ def decision(request, pk):
             "results": results,
             "shortfall_count": sum(1 for r in results if r["result"] != "met"),
             "appeal": candidate_reads.appeal_deadlines(released, rules),
+            "can_appeal": is_owner and candidate_reads.appeal_services.can_appeal(released),
             "rules": rules,
             "is_owner": is_owner,
             "courses_url": _courses_url(portfolio),

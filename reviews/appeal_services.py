@@ -31,8 +31,8 @@ class AppealDeadlines:
 def appeal_deadlines(decision: Decision, rules=None) -> AppealDeadlines:
     """The last days to give notice and to send the grounds, counted in days from the day
     the decision was released (in the program's time zone), both days included."""
-    rules = rules or rules_in_force()
     released_on = timezone.localdate(decision.released_at)
+    rules = rules or rules_in_force(released_on)
     return AppealDeadlines(
         released_on=released_on,
         notice_by=released_on + timedelta(days=rules.appeal_notice_days),
@@ -41,11 +41,11 @@ def appeal_deadlines(decision: Decision, rules=None) -> AppealDeadlines:
 
 
 def can_appeal(decision: Decision, today=None) -> bool:
-    """A released decision that did not achieve the set, inside the notice period, with no
-    appeal yet."""
+    """A released "not demonstrated" decision (a request for more information is answered by
+    resubmitting, not by appeal), inside the notice period, with no appeal yet."""
     if decision.status != Decision.Status.RELEASED:
         return False
-    if decision.outcome == Decision.Outcome.ACHIEVED:
+    if decision.outcome != Decision.Outcome.NOT_DEMONSTRATED:
         return False
     if Appeal.objects.filter(decision=decision).exists():
         return False
@@ -94,13 +94,17 @@ def appeal_file_notice(decision: Decision, *, notice: str, by) -> Appeal:
         raise DomainError("This decision has not been released.")
     if decision.outcome == Decision.Outcome.ACHIEVED:
         raise DomainError("The set was achieved, so there is nothing to appeal.")
+    if decision.outcome == Decision.Outcome.INFO_REQUESTED:
+        raise DomainError(
+            "This decision asks for more information: edit your portfolio and resubmit it."
+        )
     if Appeal.objects.filter(decision=decision).exists():
         raise DomainError("You have already appealed this decision.")
     deadlines = appeal_deadlines(decision)
     if timezone.localdate() > deadlines.notice_by:
         raise DomainError(
             f"The time to appeal ended on {deadlines.notice_by:%-d %B %Y}: notice must be given "
-            f"within {rules_in_force().appeal_notice_days} days of the decision."
+            f"within {(deadlines.notice_by - deadlines.released_on).days} days of the decision."
         )
     if not notice.strip():
         raise DomainError("Say briefly what you are appealing.")
@@ -161,7 +165,7 @@ def appeal_start_review(appeal: Appeal, *, by) -> Appeal:
     return locked
 
 
-def _decide(appeal: Appeal, status: str, *, note: str, by) -> Appeal:
+def _decide(appeal: Appeal, status: str, *, note: str, by) -> tuple[Appeal, bool]:
     if not note.strip():
         raise DomainError("Give the reasons; the candidate reads them.")
     locked, moved = _appeal_transition(appeal, status, by=by, note=note.strip())
