@@ -13,17 +13,12 @@ from candidates.models import (
     SetProgress,
     WorkExperience,
 )
+from lssc.core.admin import ReadOnlyAdminMixin
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class WorkExperienceInline(admin.TabularInline):

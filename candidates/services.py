@@ -30,6 +30,7 @@ from candidates.models import (
     WorkExperience,
 )
 from lssc.accounts.roles import forget_roles
+from lssc.core.audit import audit_record
 from lssc.core.dates import add_years
 from lssc.core.errors import DomainError, TransitionNotAllowed
 from lssc.core.mail import notify
@@ -284,8 +285,9 @@ def payment_record(
     reference: str = "",
     by,
 ) -> Payment:
-    """Record money received. Refuses amounts that would pay more than the fee due and
-    payments on applications that are not submitted, so a double click cannot overpay."""
+    """Record money received, with an audit row (amount, method, paid before and after).
+    Refuses amounts that would pay more than the fee due and payments on applications that
+    are not submitted, so a double click cannot overpay."""
     locked = _lock(application)
     if locked.status not in PAYABLE_STATUSES:
         raise DomainError(
@@ -309,6 +311,16 @@ def payment_record(
         reference=reference,
         received_on=received_on,
         recorded_by=by,
+    )
+    paid_before = locked.fee_due - balance
+    audit_record(
+        actor=by,
+        action="payment_recorded",
+        obj=locked,
+        before={"paid": paid_before},
+        after={"paid": paid_before + amount, "amount": amount, "method": method},
+        note=f"Received on {received_on:%-d %B %Y}"
+        + (f", reference {reference}." if reference else "."),
     )
     remaining = balance - amount
     notify(
@@ -451,7 +463,8 @@ def candidacy_withdraw(candidacy: Candidacy, *, by, reason: str) -> Candidacy:
 def candidacy_extend_deadline(
     candidacy: Candidacy, *, new_deadline: date, reason: str, by
 ) -> DeadlineExtension:
-    """Move the deadline later, with a reason; reinstates a lapsed candidacy."""
+    """Move the deadline later, with a reason (kept on the extension and in an audit row);
+    reinstates a lapsed candidacy."""
     locked = Candidacy.objects.select_for_update().get(pk=candidacy.pk)
     if locked.status not in (Candidacy.Status.ACTIVE, Candidacy.Status.LAPSED):
         raise DomainError(
@@ -472,6 +485,14 @@ def candidacy_extend_deadline(
     )
     locked.deadline = new_deadline
     locked.save(update_fields=["deadline"])
+    audit_record(
+        actor=by,
+        action="deadline_extended",
+        obj=locked,
+        before={"deadline": extension.old_deadline},
+        after={"deadline": new_deadline},
+        note=reason,
+    )
     if locked.status == Candidacy.Status.LAPSED:
         _candidacy_transition(locked, Candidacy.Status.ACTIVE, by=by, note="Deadline extended.")
     notify(

@@ -21,6 +21,7 @@ from django.utils import timezone
 from candidates.models import SetProgress
 from lssc.accounts.models import User
 from lssc.accounts.roles import PROGRAM_STAFF_GROUP, forget_roles
+from lssc.core.audit import audit_record
 from lssc.core.errors import DomainError
 from lssc.core.mail import notify
 from lssc.core.templatetags.lssc import deadline
@@ -145,9 +146,11 @@ def evaluator_apply(user, *, fields: dict, set_ids, resume=None) -> Evaluator:
 @transaction.atomic
 def evaluator_update_profile(evaluator: Evaluator, *, fields: dict, resume=None, by) -> Evaluator:
     """An evaluator changes their employer, state, background or capacity. The sets they
-    may rate are confirmed by staff and do not change here."""
+    may rate are confirmed by staff and do not change here. A change made by someone other
+    than the evaluator (staff) also gets an audit row with the fields before and after."""
     locked = Evaluator.objects.select_for_update().get(pk=evaluator.pk)
-    changed = [name for name in PROFILE_FIELDS if getattr(locked, name) != fields[name]]
+    previous = {name: getattr(locked, name) for name in PROFILE_FIELDS}
+    changed = [name for name in PROFILE_FIELDS if previous[name] != fields[name]]
     for name in PROFILE_FIELDS:
         setattr(locked, name, fields[name])
     _save_with_resume(locked, resume)
@@ -161,6 +164,20 @@ def evaluator_update_profile(evaluator: Evaluator, *, fields: dict, resume=None,
             actor=by,
             note="Profile updated: " + ", ".join(n.replace("_", " ") for n in changed) + ".",
         )
+        if by is not None and by.pk != locked.user_id:
+            # Staff edited someone else's profile: keep what changed (long texts cut short).
+            def cut(value):
+                return value[:77] + "…" if isinstance(value, str) and len(value) > 80 else value
+
+            fields_changed = [name for name in changed if name in previous]
+            audit_record(
+                actor=by,
+                action="evaluator_profile_edited",
+                obj=locked,
+                before={name: cut(previous[name]) for name in fields_changed},
+                after={name: cut(getattr(locked, name)) for name in fields_changed}
+                | ({"resume": "new file uploaded"} if resume is not None else {}),
+            )
     return locked
 
 
@@ -734,13 +751,22 @@ def _decision_transition(decision: Decision, new_status: str, *, by, note: str =
 
 @transaction.atomic
 def decision_update_letter(decision: Decision, *, letter: str, by) -> Decision:
-    """Edit a draft decision's letter before release."""
+    """Edit a draft decision's letter before release; an audit row keeps the length and
+    opening words of the letter before and after."""
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
     if locked.status != Decision.Status.DRAFT:
         raise DomainError("This decision was released; its letter can no longer change.")
     if not letter.strip():
         raise DomainError("The letter cannot be empty.")
     if letter != locked.letter:
+        # The audit row keeps the lengths and openings of both versions, not whole letters.
+        audit_record(
+            actor=by,
+            action="decision_letter_edited",
+            obj=locked,
+            before={"letter_length": len(locked.letter), "letter_start": locked.letter[:60]},
+            after={"letter_length": len(letter), "letter_start": letter[:60]},
+        )
         locked.letter = letter
         locked.save(update_fields=["letter", "updated_at"])
         DecisionStatusChange.objects.create(

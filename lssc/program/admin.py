@@ -4,9 +4,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from lssc.core.audit import audit_record
 from lssc.core.errors import DomainError
 from lssc.program.models import Competency, CompetencySet, FrameworkVersion, ProgramRules
-from lssc.program.services import framework_copy
+from lssc.program.services import RULES_CHANGED, RULES_CREATED, framework_copy
 
 
 def _in_effect(effective_from) -> bool:
@@ -142,3 +143,33 @@ class ProgramRulesAdmin(admin.ModelAdmin):
         if obj is not None and _in_effect(obj.effective_from):
             return False
         return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # The audit trail keeps each version's numbers: a new version ("Save as new") with
+        # the values that differ from the version before it, an edit of a version that has
+        # not started yet with the values it changed.
+        if change:
+            earlier = ProgramRules.objects.get(pk=obj.pk)
+        else:
+            earlier = (
+                ProgramRules.objects.filter(effective_from__lt=obj.effective_from)
+                .order_by("-effective_from")
+                .first()
+            )
+        super().save_model(request, obj, form, change)
+        names = [
+            field.name
+            for field in ProgramRules._meta.concrete_fields
+            if field.name not in ("id", "created_at", "notes")
+        ]
+        differ = [n for n in names if earlier is None or getattr(earlier, n) != getattr(obj, n)]
+        if change and not differ:
+            return
+        audit_record(
+            actor=request.user,
+            action=RULES_CHANGED if change else RULES_CREATED,
+            obj=obj,
+            before={n: getattr(earlier, n) for n in differ} if earlier else {},
+            after={n: getattr(obj, n) for n in differ},
+            note=obj.notes,
+        )

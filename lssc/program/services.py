@@ -57,6 +57,7 @@ RULE_FIELDS: tuple[str, ...] = tuple(
 )
 
 RULES_CREATED = "program rules version created"
+RULES_CHANGED = "program rules version changed"
 
 
 def rules_replaced_on(effective_from: date) -> ProgramRules:
