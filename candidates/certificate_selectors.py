@@ -26,11 +26,6 @@ def renewals_visible_to(user) -> QuerySet[Renewal]:
     return Renewal.objects.filter(certificate__in=certificates_visible_to(user))
 
 
-def renewals_waiting_count() -> int:
-    """Renewals submitted and waiting for staff."""
-    return Renewal.objects.filter(status=Renewal.Status.SUBMITTED).count()
-
-
 def current_certificate(candidacy: Candidacy) -> Certificate | None:
     """The candidacy's newest certificate (a renewal's replacement, if any)."""
     return candidacy.certificates.order_by("-issued_on", "-pk").first()
@@ -95,13 +90,15 @@ def certificate_for_verification(*, code: str = "", number: str = "") -> Certifi
     return rows.first()
 
 
-def candidacies_ready_for_certification() -> list[Candidacy]:
-    """Active candidacies whose achieved sets meet the rules: the staff queue. Counts are
-    computed in the database (one query)."""
+def ready_for_certification_queryset(candidacies=None) -> QuerySet[Candidacy]:
+    """Active candidacies (from `candidacies`, default all) whose achieved sets meet the
+    rules in force, counted in the database: the one definition the staff queue and the
+    home page's count share."""
     rules = rules_in_force()
     achieved = SetProgress.Status.ACHIEVED
-    return list(
-        Candidacy.objects.filter(status=Candidacy.Status.ACTIVE)
+    base = Candidacy.objects.all() if candidacies is None else candidacies
+    return (
+        base.filter(status=Candidacy.Status.ACTIVE)
         .annotate(
             required_done=Count(
                 "sets",
@@ -117,6 +114,13 @@ def candidacies_ready_for_certification() -> list[Candidacy]:
             ),
         )
         .filter(required_done__gte=rules.required_sets, electives_done__gte=rules.electives_needed)
+    )
+
+
+def candidacies_ready_for_certification() -> list[Candidacy]:
+    """The staff queue of candidacies ready for the certificate, soonest deadline first."""
+    return list(
+        ready_for_certification_queryset()
         .select_related("user", "application")
         .order_by("deadline", "pk")
     )

@@ -9,10 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from candidates import services
-from candidates.certificate_selectors import (
-    candidacies_ready_for_certification,
-    renewals_waiting_count,
-)
 from candidates.eligibility import application_verdict
 from candidates.models import Application, Candidacy
 from candidates.selectors import (
@@ -28,13 +24,11 @@ from candidates.selectors import (
 )
 from candidates.services import PAYABLE_STATUSES, amount_paid
 from courses.selectors import provider_counts
-from courses.staff_selectors import completion_counts, course_queue_counts
 from lssc.accounts.permissions import program_staff_required
 from lssc.accounts.selectors import user_counts
 from lssc.core.dates import add_years
 from lssc.core.files import private_file_response
 from lssc.program.selectors import competency_sets_in_force
-from reviews.rounds import round_queue_counts
 from reviews.selectors import evaluator_counts
 from staff.confirm import confirm_page
 from staff.forms import (
@@ -45,6 +39,7 @@ from staff.forms import (
     PaymentForm,
     RequestInfoForm,
 )
+from staff.queues import staff_queues
 
 # The staff workspace sits above every domain app (it shows all their queues) and reads them
 # only through their selectors; every change goes through their services (called as
@@ -55,31 +50,25 @@ DECIDABLE_STATUSES = (Application.Status.SUBMITTED, Application.Status.INFO_REQU
 EXTENDABLE_STATUSES = (Candidacy.Status.ACTIVE, Candidacy.Status.LAPSED)
 
 
+@require_safe
 @program_staff_required
 def staff_home(request):
-    """The program office's overview: how many candidacies, providers, evaluators, users,
-    applications, courses to review and completion claims there are, one aggregate query for
-    each."""
+    """The program office's workspace: every work queue with its count and the age of its
+    oldest item, then an overview of candidacies, providers, evaluators and user accounts.
+    A fixed number of queries whatever the numbers."""
+    queues = staff_queues(request.user)
     candidacies = candidacy_counts_by_status()
-    application_counts = application_status_counts(request.user)
     return render(
         request,
         "staff/home.html",
         {
+            "queues": queues,
+            "certificates_to_issue": next(q.count for q in queues if q.key == "certificates"),
             "candidacies": candidacies,
             "candidacy_total": sum(row["count"] for row in candidacies),
             "providers": provider_counts(),
             "evaluators": evaluator_counts(),
             "users": user_counts(),
-            "applications_waiting": application_counts.get(Application.Status.SUBMITTED, 0),
-            "applications_info_requested": application_counts.get(
-                Application.Status.INFO_REQUESTED, 0
-            ),
-            "courses": course_queue_counts(request.user),
-            "completions": completion_counts(request.user),
-            "portfolio_queue": round_queue_counts(),
-            "certificates_to_issue": len(candidacies_ready_for_certification()),
-            "renewals_waiting": renewals_waiting_count(),
         },
     )
 
