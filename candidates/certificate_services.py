@@ -145,18 +145,26 @@ def _require_reason(reason: str) -> str:
     return reason.strip()
 
 
-@transaction.atomic
-def certificate_suspend(certificate: Certificate, *, reason: str, by) -> Certificate:
-    """Suspend (reversible): the verification page says so at once."""
+def _move_with_reason(certificate, new_status: str, *, reason: str, by, subject: str):
     reason = _require_reason(reason)
-    locked, moved = _certificate_transition(
-        certificate, Certificate.Status.SUSPENDED, by=by, note=reason
-    )
+    locked, moved = _certificate_transition(certificate, new_status, by=by, note=reason)
     if moved:
         locked.status_reason = reason
         locked.save(update_fields=["status_reason", "updated_at"])
-        _tell_holder(locked, "Your LSSC certificate is suspended", [f"Reason: {reason}"])
+        _tell_holder(locked, subject, [f"Reason: {reason}"])
     return locked
+
+
+@transaction.atomic
+def certificate_suspend(certificate: Certificate, *, reason: str, by) -> Certificate:
+    """Suspend (reversible): the verification page says so at once."""
+    return _move_with_reason(
+        certificate,
+        Certificate.Status.SUSPENDED,
+        reason=reason,
+        by=by,
+        subject="Your LSSC certificate is suspended",
+    )
 
 
 @transaction.atomic
@@ -175,15 +183,13 @@ def certificate_reinstate(certificate: Certificate, *, note: str = "", by) -> Ce
 @transaction.atomic
 def certificate_revoke(certificate: Certificate, *, reason: str, by) -> Certificate:
     """Revoke for good, with the reason the verification page shows."""
-    reason = _require_reason(reason)
-    locked, moved = _certificate_transition(
-        certificate, Certificate.Status.REVOKED, by=by, note=reason
+    return _move_with_reason(
+        certificate,
+        Certificate.Status.REVOKED,
+        reason=reason,
+        by=by,
+        subject="Your LSSC certificate is revoked",
     )
-    if moved:
-        locked.status_reason = reason
-        locked.save(update_fields=["status_reason", "updated_at"])
-        _tell_holder(locked, "Your LSSC certificate is revoked", [f"Reason: {reason}"])
-    return locked
 
 
 @transaction.atomic

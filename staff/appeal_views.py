@@ -10,8 +10,7 @@ every change through `reviews.appeal_services`; actions carry the one-time token
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -22,7 +21,10 @@ from reviews import appeal_services
 from reviews.models import Appeal
 from reviews.selectors import appeals_visible_to
 from staff.appeal_forms import AppealOutcomeForm
-from staff.confirm import already_sent, claim_submission, confirm_page, release_submission
+from staff.confirm import (
+    confirm_page,
+    post_once,
+)
 from staff.forms import ActionForm
 
 CONFIRM_METHODS = ["GET", "HEAD", "POST"]
@@ -100,37 +102,21 @@ def _timeline(appeal: Appeal) -> list[dict]:
 
 
 def _start_review(request, appeal: Appeal):
-    """The Start review button: claim the form's one-time token, move the appeal to Under
-    review and come back to the page with a message saying what happened."""
-    done_url = reverse("staff:appeal_detail", args=[appeal.pk])
-    form = ActionForm(request.POST)
-    if already_sent(request):
-        messages.info(request, "That button was already pressed, so nothing was done twice.")
-        return redirect(done_url)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(done_url)
-    token = form.cleaned_data["submission"]
-    if not claim_submission(request, token):
-        messages.info(request, "That button was already pressed, so nothing was done twice.")
-        return redirect(done_url)
-    if appeal.status == Appeal.Status.UNDER_REVIEW:
-        messages.info(request, "This appeal is already under review.")
-        return redirect(done_url)
-    try:
+    """The Start review button: move the appeal to Under review once, and come back to the
+    page with a message saying what happened."""
+
+    def perform(_data):
+        if appeal.status == Appeal.Status.UNDER_REVIEW:
+            return "This appeal is already under review."
         appeal_services.appeal_start_review(appeal, by=request.user)
-    except DomainError as error:
-        release_submission(request, token)
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
+        return (
             "The appeal is under review. Uphold the decision or remand the portfolio when you "
-            "have read the grounds.",
+            "have read the grounds."
         )
-    return redirect(done_url)
+
+    return post_once(
+        request, ActionForm(request.POST), perform, reverse("staff:appeal_detail", args=[appeal.pk])
+    )
 
 
 @require_http_methods(CONFIRM_METHODS)

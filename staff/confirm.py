@@ -78,3 +78,29 @@ def confirm_page(
                 messages.success(request, message)
                 return redirect(done_url)
     return render(request, template, {**context, "form": form})
+
+
+def post_once(request, form, perform, done_url: str):
+    """A one-click POST action: claim the form's one-time token, call `perform` (which
+    calls a service and returns the success message) and redirect to `done_url` with a
+    message saying what happened, or with the service's refusal as an error message."""
+    if already_sent(request):
+        messages.info(request, "That button was already pressed, so nothing was done twice.")
+        return redirect(done_url)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(done_url)
+    token = form.cleaned_data["submission"]
+    if not claim_submission(request, token):
+        messages.info(request, "That button was already pressed, so nothing was done twice.")
+        return redirect(done_url)
+    try:
+        message = perform(form.cleaned_data)
+    except DomainError as error:
+        release_submission(request, token)
+        messages.error(request, str(error))
+    else:
+        messages.success(request, message)
+    return redirect(done_url)

@@ -41,7 +41,10 @@ from reviews.selectors import (
     eligible_evaluators,
     settle_state,
 )
-from staff.confirm import already_sent, claim_submission, confirm_page, release_submission
+from staff.confirm import (
+    confirm_page,
+    post_once,
+)
 from staff.forms import ActionForm
 from staff.review_forms import AssignForm, LetterForm, WithdrawForm
 
@@ -55,32 +58,6 @@ ROLE_NAMES = {
     Assignment.Role.SECOND: "second evaluator",
     Assignment.Role.ADJUDICATOR: "third evaluator",
 }
-
-
-def _post_once(request, form, perform, done_url: str):
-    """A one-click POST action: claim the form's one-time token, call `perform` (which
-    calls a service and returns the success message) and redirect to `done_url` with a
-    message saying what happened, or with the service's refusal as an error message."""
-    if already_sent(request):
-        messages.info(request, "That button was already pressed, so nothing was done twice.")
-        return redirect(done_url)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(done_url)
-    token = form.cleaned_data["submission"]
-    if not claim_submission(request, token):
-        messages.info(request, "That button was already pressed, so nothing was done twice.")
-        return redirect(done_url)
-    try:
-        message = perform(form.cleaned_data)
-    except DomainError as error:
-        release_submission(request, token)
-        messages.error(request, str(error))
-    else:
-        messages.success(request, message)
-    return redirect(done_url)
 
 
 def _offer_message(assignments: list[Assignment]) -> str:
@@ -162,7 +139,7 @@ def portfolio_assign(request, pk):
             assignment = services.assignment_offer(submission, data["evaluator"], by=request.user)
             return _offer_message([assignment])
 
-        return _post_once(request, form, perform, done_url)
+        return post_once(request, form, perform, done_url)
 
     context = {"portfolio": portfolio, "submission": submission}
     if submission is not None:
@@ -208,7 +185,7 @@ def portfolio_auto_assign(request, pk):
     def perform(data):
         return _offer_message(services.assignment_auto_assign(submission, by=request.user))
 
-    return _post_once(
+    return post_once(
         request,
         ActionForm(request.POST),
         perform,
