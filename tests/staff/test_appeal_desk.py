@@ -120,22 +120,22 @@ def test_anonymous_visitor_is_sent_to_log_in(client, appeal):
 @pytest.mark.parametrize(
     "persona", ["candidate", "other_candidate", "evaluator", "provider_user", "outsider"]
 )
-def test_other_roles_get_403_and_change_nothing(client, appeal, persona, request):
+def test_other_roles_get_404_and_change_nothing(client, appeal, persona, request):
     client.force_login(request.getfixturevalue(persona))
 
     for url in (LIST, detail_url(appeal), uphold_url(appeal), remand_url(appeal)):
-        assert client.get(url).status_code == 403, url
+        assert client.get(url).status_code == 404, url
     for url in (detail_url(appeal), uphold_url(appeal), remand_url(appeal)):
-        assert client.post(url, {"reasons": "Hacked"}).status_code == 403, url
+        assert client.post(url, {"reasons": "Hacked"}).status_code == 404, url
     appeal.refresh_from_db()
     assert appeal.status == Appeal.Status.GROUNDS_FILED
 
 
-def test_the_appellant_gets_403_on_the_staff_pages(client, appeal):
+def test_the_appellant_gets_404_on_the_staff_pages(client, appeal):
     client.force_login(appeal.decision.portfolio.candidacy.user)
 
     for url in (LIST, detail_url(appeal), uphold_url(appeal), remand_url(appeal)):
-        assert client.get(url).status_code == 403, url
+        assert client.get(url).status_code == 404, url
 
 
 def test_staff_open_every_page(staff_client, appeal):

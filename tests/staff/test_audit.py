@@ -418,13 +418,13 @@ def test_audit_refuses_a_signed_in_user_who_is_not_program_staff(client, request
 
     response = client.get(URL)
 
-    assert response.status_code == 403
+    assert response.status_code == 404
 
 
 def test_audit_refuses_a_django_admin_who_is_not_program_staff(client, db):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
-    assert client.get(URL).status_code == 403
+    assert client.get(URL).status_code == 404
 
 
 def test_audit_page_only_reads(staff_client, trail):

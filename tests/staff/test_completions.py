@@ -78,12 +78,12 @@ def test_anonymous_visitor_is_sent_to_log_in(client, claim):
 
 
 @pytest.mark.parametrize("persona", ["candidate", "evaluator", "provider_user", "outsider"])
-def test_other_roles_get_403(client, claim, persona, request):
+def test_other_roles_get_404(client, claim, persona, request):
     client.force_login(request.getfixturevalue(persona))
 
     for url in all_urls(claim):
-        assert client.get(url).status_code == 403, url
-    assert client.post(action_url(claim, "verify"), {}).status_code == 403
+        assert client.get(url).status_code == 404, url
+    assert client.post(action_url(claim, "verify"), {}).status_code == 404
     claim.refresh_from_db()
     assert claim.status == CourseCompletion.Status.SUBMITTED
 

@@ -85,11 +85,11 @@ def test_anonymous_visitor_is_sent_to_log_in_for_every_course_page(client, cours
 
 
 @pytest.mark.parametrize("persona", ["candidate", "evaluator", "provider_user", "outsider"])
-def test_other_roles_get_403_on_every_course_page(client, course_urls, persona, request):
+def test_other_roles_get_404_on_every_course_page(client, course_urls, persona, request):
     client.force_login(request.getfixturevalue(persona))
     for url in course_urls:
-        assert client.get(url).status_code == 403, url
-    assert client.post(course_urls[2], {}).status_code == 403
+        assert client.get(url).status_code == 404, url
+    assert client.post(course_urls[2], {}).status_code == 404
 
 
 def test_unknown_course_is_404(staff_client):

@@ -100,23 +100,23 @@ def test_anonymous_visitor_is_sent_to_log_in(client, decision):
 
 
 @pytest.mark.parametrize("persona", ["candidate", "evaluator", "provider_user", "outsider"])
-def test_other_roles_get_403_and_change_nothing(client, decision, persona, request):
+def test_other_roles_get_404_and_change_nothing(client, decision, persona, request):
     client.force_login(request.getfixturevalue(persona))
 
     for url in (LIST, detail_url(decision), release_url(decision)):
-        assert client.get(url).status_code == 403, url
-    assert client.post(detail_url(decision), {"letter": "Hacked"}).status_code == 403
-    assert client.post(release_url(decision), {}).status_code == 403
+        assert client.get(url).status_code == 404, url
+    assert client.post(detail_url(decision), {"letter": "Hacked"}).status_code == 404
+    assert client.post(release_url(decision), {}).status_code == 404
     decision.refresh_from_db()
     assert decision.status == Decision.Status.DRAFT
     assert "Hacked" not in decision.letter
 
 
-def test_the_candidate_whose_decision_it_is_gets_403_too(client, decision):
+def test_the_candidate_whose_decision_it_is_gets_404_too(client, decision):
     client.force_login(decision.portfolio.candidacy.user)
 
-    assert client.get(detail_url(decision)).status_code == 403
-    assert client.post(release_url(decision), {}).status_code == 403
+    assert client.get(detail_url(decision)).status_code == 404
+    assert client.post(release_url(decision), {}).status_code == 404
 
 
 def test_unknown_decision_is_404(staff_client):

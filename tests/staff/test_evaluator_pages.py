@@ -92,8 +92,8 @@ def test_people_who_are_not_program_staff_are_refused_as_on_every_staff_page(
     client.force_login(request.getfixturevalue(persona))
 
     for url in all_urls(pending):
-        assert client.get(url).status_code == 403, url
-    assert client.post(action_url(pending, "decline"), {"reason": "x"}).status_code == 403
+        assert client.get(url).status_code == 404, url
+    assert client.post(action_url(pending, "decline"), {"reason": "x"}).status_code == 404
     pending.refresh_from_db()
     assert pending.status == Evaluator.Status.APPLIED
 
@@ -101,8 +101,8 @@ def test_people_who_are_not_program_staff_are_refused_as_on_every_staff_page(
 def test_the_applicant_cannot_open_their_own_staff_record(client, pending):
     client.force_login(pending.user)
 
-    assert client.get(detail_url(pending)).status_code == 403
-    assert client.get(action_url(pending, "resume")).status_code == 403
+    assert client.get(detail_url(pending)).status_code == 404
+    assert client.get(action_url(pending, "resume")).status_code == 404
 
 
 def test_unknown_evaluators_are_404(staff_client):

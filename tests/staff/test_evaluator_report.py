@@ -70,11 +70,11 @@ def test_anonymous_visitor_is_sent_to_log_in(client):
 
 
 @pytest.mark.parametrize("persona", ["candidate", "evaluator", "provider_user", "outsider"])
-def test_other_roles_get_403(client, persona, request):
+def test_other_roles_get_404(client, persona, request):
     client.force_login(request.getfixturevalue(persona))
 
-    assert client.get(PAGE).status_code == 403
-    assert client.get(CSV).status_code == 403
+    assert client.get(PAGE).status_code == 404
+    assert client.get(CSV).status_code == 404
 
 
 def test_report_pages_are_get_only(staff_client):

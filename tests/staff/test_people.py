@@ -145,19 +145,19 @@ def test_anonymous_visitor_is_sent_to_log_in(client, candidate):
 
 
 @pytest.mark.parametrize("persona", ["outsider", "candidate", "evaluator", "provider_user"])
-def test_people_who_are_not_program_staff_get_403(client, request, persona, candidate):
+def test_people_who_are_not_program_staff_get_404(client, request, persona, candidate):
     client.force_login(request.getfixturevalue(persona))
 
     for url in (f"{SEARCH}?q=pat", person_url(candidate)):
         response = client.get(url)
-        assert response.status_code == 403, url
-        assert "errors/403.html" in [t.name for t in response.templates]
+        assert response.status_code == 404, url
+        assert "errors/404.html" in [t.name for t in response.templates]
 
 
-def test_a_candidate_gets_403_on_their_own_record_too(client, candidate):
+def test_a_candidate_gets_404_on_their_own_record_too(client, candidate):
     client.force_login(candidate)
 
-    assert client.get(person_url(candidate)).status_code == 403
+    assert client.get(person_url(candidate)).status_code == 404
 
 
 def test_unknown_person_is_404(staff_client):

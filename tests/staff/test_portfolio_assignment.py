@@ -116,16 +116,16 @@ def test_anonymous_visitor_is_sent_to_log_in(client, portfolio, offered):
 
 
 @pytest.mark.parametrize("persona", ["candidate", "evaluator", "provider_user", "outsider"])
-def test_other_roles_get_403_and_change_nothing(client, portfolio, offered, persona, request):
+def test_other_roles_get_404_and_change_nothing(client, portfolio, offered, persona, request):
     client.force_login(request.getfixturevalue(persona))
 
     for url in all_urls(portfolio, offered):
-        assert client.get(url).status_code == 403, url
-    assert client.post(auto_url(portfolio)).status_code == 403
+        assert client.get(url).status_code == 404, url
+    assert client.post(auto_url(portfolio)).status_code == 404
     assert client.post(assign_url(portfolio), {"evaluator": offered.evaluator.pk}).status_code == (
-        403
+        404
     )
-    assert client.post(withdraw_url(offered), {"reason": "x"}).status_code == 403
+    assert client.post(withdraw_url(offered), {"reason": "x"}).status_code == 404
     offered.refresh_from_db()
     assert offered.status == Assignment.Status.OFFERED
     assert Assignment.objects.count() == 1
@@ -134,8 +134,8 @@ def test_other_roles_get_403_and_change_nothing(client, portfolio, offered, pers
 def test_the_assigned_evaluator_cannot_open_the_staff_pages_either(client, offered, portfolio):
     client.force_login(offered.evaluator.user)
 
-    assert client.get(assign_url(portfolio)).status_code == 403
-    assert client.get(withdraw_url(offered)).status_code == 403
+    assert client.get(assign_url(portfolio)).status_code == 404
+    assert client.get(withdraw_url(offered)).status_code == 404
 
 
 def test_unknown_portfolio_or_assignment_is_404(staff_client):

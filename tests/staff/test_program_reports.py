@@ -316,11 +316,11 @@ def test_anonymous_visitor_is_sent_to_log_in(client):
 
 
 @pytest.mark.parametrize("persona", ["candidate", "evaluator", "provider_user", "outsider"])
-def test_other_roles_get_403(client, persona, request):
+def test_other_roles_get_404(client, persona, request):
     client.force_login(request.getfixturevalue(persona))
 
     for url in (INDEX, page("funnel"), csv_url("certificates"), page("no-such-report")):
-        assert client.get(url).status_code == 403, url
+        assert client.get(url).status_code == 404, url
 
 
 def test_unknown_report_is_404(staff_client):

@@ -47,12 +47,12 @@ def test_anonymous_visitor_is_sent_to_log_in(client, unverified):
 
 
 @pytest.mark.parametrize("persona", ["candidate", "evaluator", "provider_user", "outsider"])
-def test_other_roles_get_403(client, unverified, persona, request):
+def test_other_roles_get_404(client, unverified, persona, request):
     client.force_login(request.getfixturevalue(persona))
 
-    assert client.get(LIST).status_code == 403
-    assert client.get(verify_url(unverified)).status_code == 403
-    assert client.post(verify_url(unverified), {}).status_code == 403
+    assert client.get(LIST).status_code == 404
+    assert client.get(verify_url(unverified)).status_code == 404
+    assert client.post(verify_url(unverified), {}).status_code == 404
     unverified.refresh_from_db()
     assert unverified.verified_at is None
 

@@ -355,17 +355,17 @@ def staff_urls(renewal) -> list[str]:
 
 
 @pytest.mark.parametrize("persona", ["candidate", "evaluator", "provider_user", "outsider"])
-def test_other_roles_get_403(client, renewal, persona, request):
+def test_other_roles_get_404(client, renewal, persona, request):
     client.force_login(request.getfixturevalue(persona))
     for url in staff_urls(renewal):
-        assert client.get(url).status_code == 403, url
-    assert client.post(approve_url(renewal), {}).status_code == 403
+        assert client.get(url).status_code == 404, url
+    assert client.post(approve_url(renewal), {}).status_code == 404
 
 
-def test_the_holder_gets_403_on_the_staff_desk(client, renewal):
+def test_the_holder_gets_404_on_the_staff_desk(client, renewal):
     client.force_login(renewal.certificate.candidacy.user)
     for url in staff_urls(renewal):
-        assert client.get(url).status_code == 403, url
+        assert client.get(url).status_code == 404, url
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, renewal):

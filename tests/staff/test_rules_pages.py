@@ -92,10 +92,10 @@ def test_people_who_are_not_program_staff_are_refused_as_on_every_staff_page(
 ):
     client.force_login(request.getfixturevalue(persona))
 
-    assert client.get(RULES).status_code == 403
-    assert client.get(NEW).status_code == 403
+    assert client.get(RULES).status_code == 404
+    assert client.get(NEW).status_code == 404
     response = client.post(NEW, form_data(current, action="create", fee_standard="400"))
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert ProgramRules.objects.count() == 1
 
 

@@ -112,15 +112,15 @@ def test_staff_home_refuses_a_signed_in_user_who_is_not_program_staff(client, re
 
     response = client.get(URL)
 
-    assert response.status_code == 403
-    assert "errors/403.html" in [t.name for t in response.templates]
+    assert response.status_code == 404
+    assert "errors/404.html" in [t.name for t in response.templates]
 
 
 def test_staff_home_refuses_a_django_admin_who_is_not_program_staff(client, db):
     # is_staff only opens the technical admin; the program office is a group.
     client.force_login(UserFactory(is_staff=True))
 
-    assert client.get(URL).status_code == 403
+    assert client.get(URL).status_code == 404
 
 
 # --- The work queues ----------------------------------------------------------------------
