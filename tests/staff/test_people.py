@@ -411,7 +411,7 @@ def candidate_with(staff, *, portfolios: int, certificates: int, reminders: int)
     for n in range(1, certificates):
         certificate = Certificate.objects.create(
             candidacy=candidacy,
-            number=f"{certificate.number}-R{n}",
+            number=f"LSSC-R{candidacy.pk}-{n}",
             holder_name=certificate.holder_name,
             issued_on=certificate.issued_on,
             expires_on=certificate.expires_on + timedelta(days=365 * n),
