@@ -103,6 +103,17 @@ class Queue:
 # --- One read per queue -------------------------------------------------------------------
 
 
+def _waiting(rows, since: str, **extra) -> dict:
+    """One aggregate over a queue's rows: `count`, `oldest` (the earliest `since`) and any
+    `extra` aggregates."""
+    return rows.order_by().aggregate(count=Count("pk"), oldest=Min(since), **extra)
+
+
+def _queue(row: dict, **fields) -> Queue:
+    """A Queue from a `_waiting` row and its page's wording."""
+    return Queue(count=row["count"], oldest_at=row["oldest"], **fields)
+
+
 def _applications(user) -> tuple[Queue, Queue]:
     """Applications waiting for a decision (submitted), and those with money still due (any
     payable status, i.e. submitted, waiting for more information, or admitted on an
@@ -152,17 +163,11 @@ def _applications(user) -> tuple[Queue, Queue]:
 
 
 def _providers(user) -> Queue:
-    row = (
-        providers_visible_to(user)
-        .order_by()
-        .filter(verified_at__isnull=True)
-        .aggregate(count=Count("pk"), oldest=Min("created_at"))
-    )
-    return Queue(
+    row = _waiting(providers_visible_to(user).filter(verified_at__isnull=True), "created_at")
+    return _queue(
+        row,
         key="providers",
         name="Providers to verify",
-        count=row["count"],
-        oldest_at=row["oldest"],
         url=reverse("staff:providers"),
         description="waiting for verification",
         noun="provider",
@@ -173,21 +178,16 @@ def _providers(user) -> Queue:
 
 def _courses(user) -> Queue:
     renewal = Q(status=Course.Status.APPROVED, renewal_requested_at__isnull=False)
-    row = (
-        course_queue(user)
-        .order_by()
-        .aggregate(
-            count=Count("pk"),
-            oldest=Min("waiting_since"),
-            renewals=Count("pk", filter=renewal),
-        )
+    row = _waiting(
+        course_queue(user),
+        "waiting_since",
+        renewals=Count("pk", filter=renewal),
     )
     renewals = row["renewals"]
-    return Queue(
+    return _queue(
+        row,
         key="courses",
         name="Courses to review",
-        count=row["count"],
-        oldest_at=row["oldest"],
         url=reverse("staff:courses"),
         description="waiting for review",
         noun="course",
@@ -198,21 +198,16 @@ def _courses(user) -> Queue:
 
 
 def _completions(user) -> Queue:
-    row = (
-        completion_queue(user, status=CourseCompletion.Status.SUBMITTED)
-        .order_by()
-        .aggregate(
-            count=Count("pk"),
-            oldest=Min("submitted_at"),
-            confirmed=Count("pk", filter=Q(confirmed_by_provider_at__isnull=False)),
-        )
+    row = _waiting(
+        completion_queue(user, status=CourseCompletion.Status.SUBMITTED),
+        "submitted_at",
+        confirmed=Count("pk", filter=Q(confirmed_by_provider_at__isnull=False)),
     )
     confirmed = row["confirmed"]
-    return Queue(
+    return _queue(
+        row,
         key="completions",
         name="Completion claims to verify",
-        count=row["count"],
-        oldest_at=row["oldest"],
         url=reverse("staff:completions"),
         description="waiting for verification",
         noun="completion claim",
@@ -246,17 +241,16 @@ def _portfolios() -> Queue:
 
 
 def _overdue_evaluations(user) -> Queue:
-    row = (
-        assignments_visible_to(user)
-        .order_by()
-        .filter(status=Assignment.Status.ACCEPTED, due_on__lt=timezone.localdate())
-        .aggregate(count=Count("pk"), oldest=Min("due_on"))
+    row = _waiting(
+        assignments_visible_to(user).filter(
+            status=Assignment.Status.ACCEPTED, due_on__lt=timezone.localdate()
+        ),
+        "due_on",
     )
-    return Queue(
+    return _queue(
+        row,
         key="overdue",
         name="Overdue evaluations",
-        count=row["count"],
-        oldest_at=row["oldest"],
         url=reverse("staff:portfolios"),
         description="accepted but not sent by the due date",
         noun="evaluation",
@@ -267,17 +261,11 @@ def _overdue_evaluations(user) -> Queue:
 
 
 def _decisions(user) -> Queue:
-    row = (
-        decisions_visible_to(user)
-        .order_by()
-        .filter(status=Decision.Status.DRAFT)
-        .aggregate(count=Count("pk"), oldest=Min("created_at"))
-    )
-    return Queue(
+    row = _waiting(decisions_visible_to(user).filter(status=Decision.Status.DRAFT), "created_at")
+    return _queue(
+        row,
         key="decisions",
         name="Decisions to release",
-        count=row["count"],
-        oldest_at=row["oldest"],
         url=reverse("staff:decisions"),
         description="drafted and waiting for release",
         noun="decision",
@@ -302,11 +290,10 @@ def _certificates(user) -> Queue:
         .annotate(ready_since=Coalesce(Subquery(last_achieved), "admitted_at"))
         .aggregate(count=Count("pk"), oldest=Min("ready_since"))
     )
-    return Queue(
+    return _queue(
+        row,
         key="certificates",
         name="Certificates to issue",
-        count=row["count"],
-        oldest_at=row["oldest"],
         url=reverse("staff:certificates"),
         description="ready for certification",
         noun="candidate",
@@ -316,17 +303,13 @@ def _certificates(user) -> Queue:
 
 
 def _renewals(user) -> Queue:
-    row = (
-        renewals_visible_to(user)
-        .order_by()
-        .filter(status=Renewal.Status.SUBMITTED)
-        .aggregate(count=Count("pk"), oldest=Min("submitted_at"))
+    row = _waiting(
+        renewals_visible_to(user).filter(status=Renewal.Status.SUBMITTED), "submitted_at"
     )
-    return Queue(
+    return _queue(
+        row,
         key="renewals",
         name="Renewals to review",
-        count=row["count"],
-        oldest_at=row["oldest"],
         url=reverse("staff:renewals"),
         description="waiting for a decision",
         noun="renewal",
@@ -336,22 +319,16 @@ def _renewals(user) -> Queue:
 
 
 def _appeals(user) -> Queue:
-    row = (
-        appeals_visible_to(user)
-        .order_by()
-        .filter(status__in=Appeal.OPEN_STATUSES)
-        .aggregate(
-            count=Count("pk"),
-            oldest=Min("notice_filed_at"),
-            grounds_awaited=Count("pk", filter=Q(status=Appeal.Status.NOTICE_FILED)),
-        )
+    row = _waiting(
+        appeals_visible_to(user).filter(status__in=Appeal.OPEN_STATUSES),
+        "notice_filed_at",
+        grounds_awaited=Count("pk", filter=Q(status=Appeal.Status.NOTICE_FILED)),
     )
     awaited = row["grounds_awaited"]
-    return Queue(
+    return _queue(
+        row,
         key="appeals",
         name="Appeals",
-        count=row["count"],
-        oldest_at=row["oldest"],
         url=reverse("staff:appeals"),
         description="open",
         noun="appeal",
@@ -379,11 +356,10 @@ def _evaluator_applications(user) -> Queue:
         .annotate(waiting_since=Coalesce(Subquery(applied), "created_at"))
         .aggregate(count=Count("pk"), oldest=Min("waiting_since"))
     )
-    return Queue(
+    return _queue(
+        row,
         key="evaluators",
         name="Evaluator applications",
-        count=row["count"],
-        oldest_at=row["oldest"],
         url=f"{reverse('staff:evaluators')}?status={Evaluator.Status.APPLIED}",
         description="waiting for approval",
         noun="application to evaluate",
